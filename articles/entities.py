@@ -1,0 +1,951 @@
+"""Find the countries, officials and agreements a story is about.
+
+Plain functions over plain data: the importer builds a `Vocabulary` once per run from the database and
+calls `find_entities` for each text. Nothing here touches the database.
+
+The rules, in the order they run:
+1. Known officials and agreements by name or alias, case- and accent-insensitively.
+2. Other runs of capitalised words that look like a person's name are compared with known officials:
+   a close spelling ("Abdellatif" / "Abdeltif") or initials ("S. Jaishankar") of the same given name
+   and surname resolve to that person, and the spelling is reported as a new alias. Surnames alone never
+   merge two people: "Rajnath Singh" and "Rajesh Kumar Singh" have different given names.
+3. A bare surname ("Singh") is the person of that surname already named in the story, or the only known
+   official who carries it; otherwise it is left alone.
+4. An unknown person introduced with a title ("US Secretary of Defense Pete Hegseth") is a new official
+   with that role and, when the title names one, that country.
+5. A reported signing ("signed a Memorandum of Understanding (MoU) on defence cooperation") is matched to a
+   known agreement of the same kind, parties and subject signed within a few weeks, or else proposed as new.
+6. Countries by name, variant and demonym (articles.countries), plus the countries of the officials found.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz.distance import Indel
+
+from .countries import all_countries, country_by_code, find_country_mentions
+from .text import name_key
+
+# Thresholds for a close spelling of a known name, as rapidfuzz ratios (0-100).
+GIVEN_NAME_SIMILARITY = 80
+SURNAME_SIMILARITY = 85
+# How far apart two reports of one signing may be dated.
+SAME_SIGNING_WINDOW = datetime.timedelta(days=45)
+
+# Capitalised words that belong to titles, offices and institutions, never to a person's name.
+# Data, not code: extend it when a new kind of title turns up in the news.
+TITLE_HEADS = frozenset(
+    [
+        "minister",
+        "ministers",
+        "secretary",
+        "president",
+        "vice",
+        "prime",
+        "premier",
+        "chancellor",
+        "ambassador",
+        "envoy",
+        "commissioner",
+        "chairman",
+        "chairperson",
+        "chair",
+        "chairwoman",
+        "ceo",
+        "director",
+        "governor",
+        "mayor",
+        "senator",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "emir",
+        "sheikh",
+        "sultan",
+        "general",
+        "admiral",
+        "marshal",
+        "commander",
+        "chief",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "speaker",
+        "representative",
+        "deputy",
+        "counsellor",
+        "adviser",
+        "advisor",
+        "minister-president",
+        "head",
+    ]
+)
+NON_NAME_WORDS = TITLE_HEADS | frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sir",
+        "lady",
+        "lord",
+        "he",
+        "his",
+        "her",
+        "excellency",
+        "hon",
+        "honourable",
+        "honorable",
+        "shri",
+        "smt",
+        "lt",
+        "col",
+        "maj",
+        "gen",
+        "brig",
+        "capt",
+        "cmdr",
+        "res",
+        "retd",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "in",
+        "and",
+        "on",
+        "at",
+        "to",
+        "with",
+        "by",
+        "from",
+        "state",
+        "union",
+        "federal",
+        "national",
+        "foreign",
+        "external",
+        "home",
+        "interior",
+        "defence",
+        "defense",
+        "trade",
+        "commerce",
+        "industry",
+        "industries",
+        "finance",
+        "economy",
+        "economic",
+        "energy",
+        "transition",
+        "sustainable",
+        "development",
+        "cooperation",
+        "co-operation",
+        "affairs",
+        "security",
+        "justice",
+        "health",
+        "education",
+        "agriculture",
+        "culture",
+        "tourism",
+        "transport",
+        "mines",
+        "mining",
+        "minerals",
+        "oil",
+        "gas",
+        "petroleum",
+        "environment",
+        "climate",
+        "digital",
+        "technology",
+        "technologies",
+        "science",
+        "research",
+        "labour",
+        "labor",
+        "employment",
+        "youth",
+        "sports",
+        "women",
+        "family",
+        "social",
+        "water",
+        "fisheries",
+        "maritime",
+        "ocean",
+        "navy",
+        "naval",
+        "army",
+        "air",
+        "force",
+        "forces",
+        "staff",
+        "junior",
+        "senior",
+        "general",
+        "director",
+        "administration",
+        "ministry",
+        "department",
+        "office",
+        "council",
+        "committee",
+        "group",
+        "company",
+        "corporation",
+        "limited",
+        "ltd",
+        "inc",
+        "bank",
+        "summit",
+        "conference",
+        "forum",
+        "joint",
+        "working",
+        "mission",
+        "embassy",
+        "consulate",
+        "parliament",
+        "assembly",
+        "senate",
+        "house",
+        "republic",
+        "kingdom",
+        "royal",
+        "government",
+        "cabinet",
+        "investment",
+        "infrastructure",
+        "planning",
+        "budget",
+        "treasury",
+        "revenue",
+        "customs",
+        "intelligence",
+        "police",
+        "relations",
+        "communications",
+        "information",
+        "broadcasting",
+        "housing",
+        "urban",
+        "rural",
+        "railways",
+        "aviation",
+        "civil",
+        "shipping",
+        "ports",
+        "power",
+        "renewable",
+        "nuclear",
+        "space",
+        "electronics",
+        "textiles",
+        "pharmaceuticals",
+        "chemicals",
+        "fertilizers",
+        "steel",
+        "coal",
+        "food",
+        "public",
+        "minority",
+        "parliamentary",
+        "legislative",
+        "crown",
+        "supreme",
+        "high",
+        "court",
+        "african",
+        "european",
+        "asian",
+        "arab",
+        "american",
+        "international",
+        "global",
+        "regional",
+        "south",
+        "north",
+        "east",
+        "west",
+        "central",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "new",
+        "visiting",
+        "former",
+        "acting",
+        "incumbent",
+        "external",
+        "strategic",
+        "defence-industrial",
+        "strategic",
+        "programme",
+        "program",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "delegate",
+        "delegation",
+        "agency",
+        "authority",
+        "board",
+        "institute",
+        "university",
+        "association",
+        "federation",
+        "society",
+        "chamber",
+        "alliance",
+        "partnership",
+        "platform",
+        "plan",
+        "agreement",
+        "treaty",
+        "memorandum",
+        "understanding",
+        "mou",
+        "roadmap",
+        "framework",
+        "initiative",
+        "project",
+        "accord",
+        "pact",
+    ]
+)
+NAME_PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "de",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+        "la",
+        "ben",
+        "abu",
+    ]
+)
+ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
+
+# A word as written, with its position; apostrophes and hyphens stay inside names (O'Brien, Al-Hassan).
+WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?\.?|\d+|\(|\)|[,;:–—]")
+POSSESSIVE = re.compile(r"['’]s?$")
+
+AGREEMENT_KINDS = {
+    # pattern (as written) -> kind value; the longest forms first
+    r"memorand(?:um|a) of understanding(?:\s*\((?:mou|mous)\))?": "mou",
+    r"mous?": "mou",
+    r"letters? of intent(?:\s*\(loi\))?": "letter_of_intent",
+    r"(?:joint )?action plan": "action_plan",
+    r"framework agreement": "framework",
+    r"roadmap": "roadmap",
+    r"treaty": "treaty",
+    r"(?:joint )?declaration": "declaration",
+    r"agreements?|pact|accord": "agreement",
+}
+KIND_LABELS = {
+    "mou": "MoU",
+    "letter_of_intent": "Letter of Intent",
+    "action_plan": "Action Plan",
+    "framework": "Framework Agreement",
+    "roadmap": "Roadmap",
+    "treaty": "Treaty",
+    "declaration": "Declaration",
+    "agreement": "Agreement",
+}
+_KIND = "|".join(f"(?:{pattern})" for pattern in AGREEMENT_KINDS)
+SIGNING = re.compile(
+    rf"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s|ing)?|conclud(?:ed|es|ing))\s+(?:of\s+)?(?:(?:a|an|the|two|three|several)\s+)?"
+    rf"(?:(?:new|landmark|historic|bilateral|first-ever|key)\s+)*(?P<kind>{_KIND})\b(?P<rest>[^.;]*)"
+    rf"|\b(?P<kind2>{_KIND})\b(?P<between>[^.;]*?)\s+(?:was|were|has been|have been|had been|is|are)\s+"
+    rf"(?:also\s+)?(?:signed|inked|concluded)\b(?P<rest2>[^.;]*)",
+    re.IGNORECASE,
+)
+# Subjects an agreement can cover, matched in the words that follow its kind. Data, easy to extend.
+TOPICS = {
+    "defence": r"defen[cs]e|military|armed forces",
+    "security": r"security|counter-?terrorism",
+    "trade": r"trade|commerce|commercial",
+    "investment": r"investments?",
+    "energy": r"energy|renewables?|solar|oil|gas|hydrogen",
+    "critical minerals": r"critical minerals?|rare earths?|mining|minerals?",
+    "agriculture": r"agricultur\w*|fertili[sz]ers?|phosphates?|food security",
+    "health": r"health|pharmaceuticals?|medicine",
+    "education": r"education|universit\w+|academic",
+    "culture": r"cultur\w+|heritage",
+    "tourism": r"tourism",
+    "space": r"space|satellites?",
+    "cyber": r"cyber\w*",
+    "maritime": r"maritime|naval|shipping|ports?",
+    "technology": r"technolog\w+|digital|artificial intelligence|innovation",
+    "science": r"science|scientific|research",
+    "nuclear": r"nuclear",
+    "aviation": r"aviation|aerospace",
+    "customs": r"customs",
+}
+_TOPIC_PATTERNS = {topic: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for topic, pattern in TOPICS.items()}
+BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*$", re.IGNORECASE)
+ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
+
+
+@dataclass(frozen=True)
+class KnownOfficial:
+    id: int | None
+    name: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None  # ISO alpha-2
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class KnownAgreement:
+    id: int | None
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "agreement"
+    parties: tuple[str, ...] = ()
+    subject: str = ""
+    signed_on: datetime.date | None = None
+
+    @cached_property
+    def topics(self) -> frozenset[str]:
+        return topics_in(self.subject)
+
+    @cached_property
+    def party_keys(self) -> frozenset[str]:
+        return frozenset(name_key(party) for party in self.parties)
+
+
+@dataclass(frozen=True)
+class OfficialFinding:
+    official: KnownOfficial | None  # None: a new person, to be created for review
+    name: str
+    role: str = ""
+    country: str | None = None
+    new_alias: str = ""  # a spelling to record as an alias of `official`
+
+
+@dataclass(frozen=True)
+class AgreementFinding:
+    agreement: KnownAgreement | None  # None: a newly reported signing
+    name: str
+    kind: str
+    parties: tuple[str, ...] = ()
+    subject: str = ""
+    signed_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Findings:
+    countries: tuple[str, ...]
+    officials: tuple[OfficialFinding, ...]
+    agreements: tuple[AgreementFinding, ...]
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @cached_property
+    def key(self) -> str:
+        return name_key(self.bare)
+
+    @property
+    def bare(self) -> str:
+        """The word without a possessive or a full stop: "Malhotra’s" -> "Malhotra"."""
+        if self.is_initial:
+            return self.text
+        return POSSESSIVE.sub("", self.text.rstrip("."))
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def is_initial(self) -> bool:
+        bare = self.text.rstrip(".")
+        return bare.isupper() and bare.isalpha() and len(bare) <= 2
+
+
+def tokenise(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def topics_in(text: str) -> frozenset[str]:
+    return frozenset(topic for topic, pattern in _TOPIC_PATTERNS.items() if pattern.search(text))
+
+
+def _name_parts(key: str) -> list[str]:
+    return [part for part in key.split() if part not in NAME_PARTICLES] or key.split()
+
+
+def similar(a: str, b: str) -> float:
+    return Indel.normalized_similarity(a, b) * 100
+
+
+class PhraseIndex:
+    """Finds known phrases (folded, whole words) in a token stream, longest first."""
+
+    def __init__(self, phrases: Iterable[tuple[str, object]]):
+        self.by_key: dict[tuple[str, ...], object] = {}
+        for phrase, value in phrases:
+            words = tuple(name_key(phrase).split())
+            if words:
+                self.by_key.setdefault(words, value)
+        self.longest = max((len(words) for words in self.by_key), default=0)
+        self.first_words = {words[0] for words in self.by_key}
+
+    def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, object]]:
+        """(first token, end token, value) for each non-overlapping match, word by word."""
+        # "India-Italy" is one token but two words: match on words, report tokens.
+        words, owners = [], []
+        for n, token in enumerate(tokens):
+            for word in token.key.split():
+                words.append(word)
+                owners.append(n)
+        found, i = [], 0
+        while i < len(words):
+            match = None
+            if words[i] in self.first_words:
+                for n in range(min(self.longest, len(words) - i), 0, -1):
+                    value = self.by_key.get(tuple(words[i : i + n]))
+                    if value is not None:
+                        match = (i, i + n, value)
+                        break
+            if match:
+                first, end, value = match
+                found.append((owners[first], owners[end - 1] + 1, value))
+                i = end
+            else:
+                i += 1
+        return found
+
+
+@dataclass
+class Vocabulary:
+    """What the newsroom already knows; built once per import run and grown as it goes."""
+
+    officials: list[KnownOfficial] = field(default_factory=list)
+    agreements: list[KnownAgreement] = field(default_factory=list)
+    country_aliases: dict[str, str] = field(default_factory=dict)  # alias as written -> ISO code
+
+    def __post_init__(self):
+        self._reindex()
+
+    def _reindex(self):
+        self.official_index = PhraseIndex(
+            (phrase, official) for official in self.officials for phrase in (official.name, *official.aliases)
+        )
+        self.agreement_index = PhraseIndex(
+            (phrase, agreement) for agreement in self.agreements for phrase in (agreement.name, *agreement.aliases)
+        )
+        self.by_surname: dict[str, list[KnownOfficial]] = {}
+        self.by_initial: dict[str, list[KnownOfficial]] = {}
+        for official in self.officials:
+            for spelling in (official.name, *official.aliases):
+                parts = _name_parts(name_key(spelling))
+                if len(parts) >= 2 and not ROMAN_NUMERAL.match(parts[-1].upper()):
+                    self.by_surname.setdefault(parts[-1], []).append(official)
+                    self.by_initial.setdefault(parts[-1][0], []).append(official)
+
+    def add_official(self, official: KnownOfficial):
+        self.officials = [o for o in self.officials if o.id is None or o.id != official.id] + [official]
+        self._reindex()
+
+    def add_agreement(self, agreement: KnownAgreement):
+        self.agreements = [a for a in self.agreements if a.id is None or a.id != agreement.id] + [agreement]
+        self._reindex()
+
+    def surname_holders(self, surname_key: str) -> list[KnownOfficial]:
+        return list({o.name: o for o in self.by_surname.get(surname_key, [])}.values())
+
+    def closest_official(self, written: str) -> KnownOfficial | None:
+        """The one known official that a multi-word name is a close spelling or initials of."""
+        parts = _name_parts(name_key(written))
+        if len(parts) < 2:
+            return None
+        surname, given = parts[-1], parts[0]
+        scored: dict[str, tuple[float, KnownOfficial]] = {}
+        for official in self.by_initial.get(surname[0], []):
+            for spelling in (official.name, *official.aliases):
+                known = _name_parts(name_key(spelling))
+                if len(known) < 2 or similar(surname, known[-1]) < SURNAME_SIMILARITY:
+                    continue
+                if len(given) == 1 or len(known[0]) == 1:
+                    # Initials stand for a given name only with the surname spelt the same.
+                    if given[0] != known[0][0] or surname != known[-1]:
+                        continue
+                    score = 90.0
+                else:
+                    given_score = similar(given, known[0])
+                    if given_score < GIVEN_NAME_SIMILARITY:
+                        continue
+                    score = (given_score + similar(surname, known[-1])) / 2
+                if score > scored.get(official.name, (0, None))[0]:
+                    scored[official.name] = (score, official)
+        if not scored:
+            return None
+        ranked = sorted(scored.values(), key=lambda pair: pair[0], reverse=True)
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < 5:
+            return None  # two people fit about as well: leave it to an editor
+        return ranked[0][1]
+
+
+def _is_name_word(token: Token) -> bool:
+    if not token.is_capitalised:
+        return False
+    if token.is_initial or ROMAN_NUMERAL.match(token.text):
+        return True
+    bare = token.text.rstrip(".")
+    if bare.isupper() and len(bare) > 2:
+        return False  # acronyms: OCP, DRDO, SIDM
+    return token.key not in NON_NAME_WORDS and token.key.split()[0] not in NON_NAME_WORDS
+
+
+def _country_words() -> frozenset[str]:
+    words = set()
+    for country in all_countries():
+        for form in (country.name, *country.variants, *country.demonyms):
+            words.update(name_key(form).split())
+            words.add(name_key(form))
+    return frozenset(words)
+
+
+_COUNTRY_WORDS: frozenset[str] | None = None
+
+
+def _is_country_word(token: Token) -> bool:
+    global _COUNTRY_WORDS
+    if _COUNTRY_WORDS is None:
+        _COUNTRY_WORDS = _country_words()
+    key = token.key.removesuffix(" s")
+    return key in _COUNTRY_WORDS or key.rstrip("s") in _COUNTRY_WORDS
+
+
+@dataclass(frozen=True)
+class NameRun:
+    """Capitalised words that may name a person, with the title words written just before them."""
+
+    tokens: tuple[Token, ...]
+    title: tuple[Token, ...]
+    title_after: tuple[Token, ...] = ()
+
+    @property
+    def written(self) -> str:
+        return " ".join(token.bare for token in self.tokens)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.tokens[0].start, self.tokens[-1].end
+
+
+def _name_runs(tokens: Sequence[Token], claimed: set[int], text: str) -> list[NameRun]:
+    """Runs of name-like words not already claimed by a known entity."""
+
+    def is_part(n: int) -> bool:
+        if n >= len(tokens) or n in claimed:
+            return False
+        token = tokens[n]
+        if token.is_initial:
+            # "S. Jaishankar", "JD Vance"; but "US" before "Secretary" is a country, not an initial.
+            return (
+                is_part(n + 1)
+                and not tokens[n + 1].is_initial
+                or (n + 1 < len(tokens) and tokens[n + 1].is_initial and is_part(n + 2))
+            )
+        if token.key in NAME_PARTICLES:
+            return n + 1 < len(tokens) and _is_name_word(tokens[n + 1])
+        return _is_name_word(token) and not _is_country_word(token)
+
+    runs, i = [], 0
+    while i < len(tokens):
+        if tokens[i].key in NAME_PARTICLES or not is_part(i):
+            i += 1
+            continue
+        j = i
+        while is_part(j):
+            # Stop at a sentence end ("... Singh. Mezzour said") but not after an initial ("S. Jaishankar").
+            if j > i and tokens[j - 1].text.endswith(".") and not tokens[j - 1].is_initial:
+                break
+            j += 1
+        # Words of the title written before the name: "US Secretary of Defense", "Morocco's Defence Minister".
+        k = i
+        while k > 0 and (k - 1) not in claimed and _is_title_word(tokens[k - 1]):
+            k -= 1
+        title = tuple(tokens[k:i])
+        # "Pete Hegseth, the US Secretary of Defense," or "Amir Baram, Director General of Israel's Ministry"
+        after: tuple[Token, ...] = ()
+        if j < len(tokens) and tokens[j].text == ",":
+            m = j + 1
+            while m < len(tokens) and (tokens[m].key in {"the", "visiting"} or _is_title_word(tokens[m])):
+                m += 1
+            after = tuple(tokens[j + 1 : m])
+        runs.append(NameRun(tuple(tokens[i:j]), title, after))
+        i = j
+    return runs
+
+
+def _is_title_word(token: Token) -> bool:
+    if token.text in {"(", ")", ",", "’s", "'s"}:
+        return token.text != ","
+    if token.key in {"of", "for", "in", "charge", "and", "the"}:
+        return True
+    if not token.is_capitalised:
+        return False
+    return (
+        token.key in NON_NAME_WORDS
+        or _is_country_word(token)
+        or token.key.endswith(" s")
+        or (token.text.rstrip(".").isupper() and len(token.text) <= 6)
+    )
+
+
+def _title_parts(words: Sequence[Token]) -> tuple[str, str | None]:
+    """Split title words into (role, country code): "US Secretary of Defense" -> ("Secretary of Defense", "US")."""
+    text = " ".join(token.text for token in words)
+    text = re.sub(r"\s+([,)])", r"\1", text).replace("( ", "(")
+    mentions = find_country_mentions(text)
+    country = mentions[0].code if mentions else None
+    head = next((n for n, token in enumerate(words) if token.key in TITLE_HEADS), None)
+    if head is None:
+        return "", country
+    # The role runs from the first capitalised title word that is not a country or a possessive.
+    start = 0
+    for n, token in enumerate(words[: head + 1]):
+        if _is_country_word(token) or token.key in {"the", "visiting", "s"} or not token.is_capitalised:
+            start = n + 1
+    role_words = [token.text for token in words[start:] if token.text not in {"’s", "'s"}]
+    role = re.sub(r"\s+([,)])", r"\1", " ".join(role_words)).replace("( ", "(").strip(" ,")
+    role = re.sub(r"\s+(?:of|for|in|and|the)$", "", role)
+    return role, country
+
+
+def _looks_like_person(run: NameRun) -> bool:
+    words = [token for token in run.tokens if token.key not in NAME_PARTICLES]
+    if not 2 <= len(words) <= 4 or words[-1].is_initial:
+        return False
+    return all(len(token.key) > 1 or token.is_initial for token in words)
+
+
+def find_officials(
+    text: str, tokens: Sequence[Token], vocabulary: Vocabulary
+) -> tuple[list[OfficialFinding], set[int], list[tuple[int, int]]]:
+    """Officials in the text, the token positions they claim, and their character spans."""
+    findings: dict[str, OfficialFinding] = {}
+    claimed: set[int] = set()
+    spans: list[tuple[int, int]] = []
+
+    for first, end, official in vocabulary.official_index.find(tokens):
+        findings.setdefault(official.name, OfficialFinding(official, official.name))
+        claimed.update(range(first, end))
+        spans.append((tokens[first].start, tokens[end - 1].end))
+
+    for run in _name_runs(tokens, claimed, text):
+        words = [token for token in run.tokens if token.key not in NAME_PARTICLES]
+        if len(words) == 1:
+            official = _bare_surname(words[0], findings, vocabulary)
+            if official is not None:
+                findings.setdefault(official.name, OfficialFinding(official, official.name))
+                spans.append(run.span)
+            continue
+        if not _looks_like_person(run):
+            continue
+        official = vocabulary.closest_official(run.written)
+        if official is not None:
+            alias = run.written if name_key(run.written) != name_key(official.name) else ""
+            if official.name not in findings or alias:
+                previous = findings.get(official.name)
+                findings[official.name] = OfficialFinding(
+                    official, official.name, new_alias=alias or (previous.new_alias if previous else "")
+                )
+            spans.append(run.span)
+            continue
+        role, country = _title_parts(run.title)
+        if not role:
+            role, country_after = _title_parts(run.title_after)
+            country = country or country_after
+        if role:
+            name = run.written
+            if name not in findings:
+                findings[name] = OfficialFinding(None, name, role=role, country=country)
+                spans.append(run.span)
+    return list(findings.values()), claimed, spans
+
+
+def _bare_surname(token: Token, found: dict[str, OfficialFinding], vocabulary: Vocabulary) -> KnownOfficial | None:
+    if token.is_initial or ROMAN_NUMERAL.match(token.text) or len(token.key) < 3:
+        return None
+    in_story = [
+        f.official for f in found.values() if f.official and _name_parts(name_key(f.name))[-1] == token.key
+    ]
+    if in_story:
+        return in_story[0]
+    holders = vocabulary.surname_holders(token.key)
+    return holders[0] if len(holders) == 1 else None
+
+
+def find_agreements(
+    text: str,
+    tokens: Sequence[Token],
+    vocabulary: Vocabulary,
+    story_countries: Sequence[str],
+    published_on: datetime.date | None,
+) -> list[AgreementFinding]:
+    findings: dict[str, AgreementFinding] = {}
+    for _first, _end, agreement in vocabulary.agreement_index.find(tokens):
+        findings.setdefault(agreement.name, _known(agreement))
+
+    signings = []
+    for match in SIGNING.finditer(text):
+        kind_text = match.group("kind") or match.group("kind2")
+        rest = match.group("rest") if match.group("kind") else match.group("rest2")
+        between = "" if match.group("kind") else (match.group("between") or "")
+        kind = next(v for p, v in AGREEMENT_KINDS.items() if re.fullmatch(p, kind_text, re.IGNORECASE))
+        clause = rest or ""
+        parties_text = ""
+        if between_match := BETWEEN.search(between) or BETWEEN.search(clause):
+            parties_text = between_match.group(0)
+            clause = clause.replace(parties_text, " ")
+        topics = topics_in(clause.split(" between ")[0]) if clause else frozenset()
+        parties = _parties(parties_text, story_countries, text[max(0, match.start() - 300) : match.end()])
+        signings.append((kind, topics, parties))
+
+    # A later "the signing of this MoU" without subject repeats an earlier one of the same kind.
+    described = {kind for kind, topics, _parties in signings if topics}
+    for kind, topics, parties in signings:
+        if not topics and kind in described:
+            continue
+        known = _same_signing(vocabulary, kind, topics, parties, published_on)
+        if known is not None:
+            findings.setdefault(known.name, _known(known))
+            continue
+        if kind == "agreement" and not topics:
+            continue  # "signed an agreement" alone says too little to file
+        name = _agreement_name(kind, topics, parties)
+        if not any(f.agreement is None and f.name == name for f in findings.values()):
+            findings[name] = AgreementFinding(
+                None,
+                name,
+                kind,
+                parties=parties,
+                subject=", ".join(sorted(topics)),
+                signed_on=published_on,
+            )
+    return list(findings.values())
+
+
+def _known(agreement: KnownAgreement) -> AgreementFinding:
+    return AgreementFinding(
+        agreement,
+        agreement.name,
+        agreement.kind,
+        parties=agreement.parties,
+        subject=agreement.subject,
+        signed_on=agreement.signed_on,
+    )
+
+
+def _parties(between: str, story_countries: Sequence[str], context: str) -> tuple[str, ...]:
+    if between:
+        match = BETWEEN.search(between)
+        sides = []
+        for side in (match.group("a"), match.group("b")):
+            abbreviation = ABBREVIATION.search(side)
+            codes = [m.code for m in find_country_mentions(side)]
+            if abbreviation:
+                sides.append(abbreviation.group(1))
+            elif codes and len(side.split()) <= 3:
+                sides.append(country_by_code(codes[0]).name)
+            else:
+                sides.append(re.sub(r"^(?:the)\s+", "", side.strip(" ,"), flags=re.IGNORECASE))
+        return tuple(sides)
+    nearby = []
+    for mention in find_country_mentions(context):
+        if mention.code in story_countries and mention.code not in nearby:
+            nearby.append(mention.code)
+    codes = nearby if len(nearby) >= 2 else list(story_countries)
+    if len(codes) != 2:
+        return ()
+    return tuple(country_by_code(code).name for code in codes)
+
+
+def _same_signing(
+    vocabulary: Vocabulary,
+    kind: str,
+    topics: frozenset[str],
+    parties: tuple[str, ...],
+    signed_on: datetime.date | None,
+) -> KnownAgreement | None:
+    party_keys = frozenset(name_key(party) for party in parties)
+    for agreement in vocabulary.agreements:
+        if agreement.kind != kind or not party_keys or agreement.party_keys != party_keys:
+            continue
+        if topics and agreement.topics and not topics & agreement.topics:
+            continue
+        if signed_on and agreement.signed_on and abs(signed_on - agreement.signed_on) > SAME_SIGNING_WINDOW:
+            continue
+        return agreement
+    return None
+
+
+def _agreement_name(kind: str, topics: frozenset[str], parties: tuple[str, ...]) -> str:
+    subject = " and ".join(topic.title() for topic in sorted(topics))
+    words = ["–".join(parties), subject, KIND_LABELS[kind]]
+    return " ".join(word for word in words if word) or KIND_LABELS[kind]
+
+
+def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None) -> Findings:
+    """Everything the story is about, from its body text."""
+    tokens = tokenise(text)
+    officials, _claimed, spans = find_officials(text, tokens, vocabulary)
+    countries: list[str] = []
+    for mention in find_country_mentions(text, skip_spans=spans, extra_names=vocabulary.country_aliases):
+        if mention.code not in countries:
+            countries.append(mention.code)
+    for finding in officials:
+        country = finding.official.country if finding.official else finding.country
+        if country and country not in countries:
+            countries.append(country)
+    agreements = find_agreements(text, tokens, vocabulary, countries, published_on)
+    return Findings(tuple(countries), tuple(officials), tuple(agreements))

@@ -1,0 +1,115 @@
+"""Import plain-text news files as articles.
+
+Editors receive stories as text files from agencies and websites. This command reads them (files,
+folders searched for *.txt, or "-" for standard input), imports each file in its own transaction, and tags
+each new story with the countries, officials and agreements it finds. A bad file is reported on one line
+and leaves nothing behind; the others still import. Running it twice is safe: unchanged texts are skipped.
+
+Exit status: 0 when every file was imported or unchanged, 1 when any failed, 2 for usage errors.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles import parsing
+from articles.importing import STDIN_NAME, Importer, Outcome
+from articles.models import Status
+
+
+class Command(BaseCommand):
+    help = "Import plain-text news files (files, folders of *.txt, or - for stdin) as tagged articles."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="A .txt file, a folder, or - for stdin.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would happen without writing anything."
+        )
+        parser.add_argument(
+            "--status",
+            choices=Status.values,
+            default=Status.PUBLISHED,
+            help="Status of new stories (default: published).",
+        )
+
+    def handle(self, *args, paths: list[str], dry_run: bool, status: str, **options):
+        sources = self.collect(paths)
+        importer = Importer(status=status, dry_run=dry_run)
+        counts = dict.fromkeys(Outcome, 0) | {"failed": 0}
+        verbose = options["verbosity"] >= 1
+        show_progress = len(sources) > 20 and sys.stderr.isatty()
+        started = time.monotonic()
+        for number, (name, reader) in enumerate(sources, start=1):
+            try:
+                result = importer.import_bytes(reader(), name)
+            except parsing.ParseError as error:
+                counts["failed"] += 1
+                self.stderr.write(f"{name}: {error}")
+                continue
+            except OSError as error:
+                counts["failed"] += 1
+                self.stderr.write(f"{name}: cannot read: {error.strerror or error}")
+                continue
+            counts[result.outcome] += 1
+            for warning in result.warnings:
+                self.stderr.write(self.style.WARNING(f"{name}: warning: {warning}"))
+            if verbose and not show_progress:
+                self.report(name, result)
+            elif show_progress:
+                self.stderr.write(f"\r{number}/{len(sources)} files", ending="")
+        if show_progress:
+            self.stderr.write("")
+        elapsed = time.monotonic() - started
+        prefix = "Dry run, nothing written: would have " if dry_run else ""
+        summary = (
+            f"{prefix}{counts[Outcome.CREATED]} created, {counts[Outcome.UPDATED]} updated, "
+            f"{counts[Outcome.UNCHANGED]} unchanged, {counts['failed']} failed ({elapsed:.2f}s)"
+        )
+        self.stdout.write(self.style.ERROR(summary) if counts["failed"] else self.style.SUCCESS(summary))
+        if counts["failed"]:
+            sys.exit(1)
+
+    def report(self, name, result):
+        article = result.article
+        line = f"{result.outcome}: {name} -> {article.headline}"
+        if result.outcome == Outcome.CREATED:
+            tags = [
+                t.name for t in (*article.countries.all(), *article.officials.all(), *article.agreements.all())
+            ]
+            line += f" [{', '.join(tags)}]" if tags else " [no tags]"
+        self.stdout.write(line)
+        for entry in result.new_entries:
+            self.stdout.write(f"  new {entry} (needs review)")
+
+    def collect(self, paths):
+        """(display name, reader) for every input, checked before anything is imported."""
+        sources = []
+        for raw in paths:
+            if raw == "-":
+                sources.append((STDIN_NAME, lambda: parsing.read_limited(sys.stdin.buffer)))
+                continue
+            path = Path(raw)
+            if path.is_dir():
+                files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+                if not files:
+                    self.stderr.write(self.style.WARNING(f"{raw}: no .txt files in this folder"))
+                sources += [(p.name, self.file_reader(p)) for p in files]
+            elif path.is_file():
+                sources.append((path.name, self.file_reader(path)))
+            else:
+                raise CommandError(f"{raw}: no such file or folder", returncode=2)
+        return sources
+
+    @staticmethod
+    def file_reader(path: Path):
+        def read() -> bytes:
+            if path.stat().st_size > parsing.MAX_FILE_BYTES:
+                raise parsing.ParseError(
+                    f"file is larger than the {parsing.MAX_FILE_BYTES // 1024 // 1024} MiB limit"
+                )
+            with path.open("rb") as stream:
+                return parsing.read_limited(stream)
+
+        return read

@@ -1,0 +1,253 @@
+"""Articles and the three editor-managed vocabularies: countries, officials, agreements."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .text import ascii_slug, name_key
+
+
+class Entry(TagBase):
+    """A vocabulary entry: a taggit tag with ASCII slugs, aliases and a review mark."""
+
+    needs_review = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Created by the importer on its own; an editor should check it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = ascii_slug(tag, max_length=90)
+        return f"{slug}-{i}" if i is not None else slug
+
+    # The name of the Article tag manager that holds this vocabulary.
+    article_field = ""
+
+    @property
+    def articles(self) -> "ArticleQuerySet":
+        """Every story tagged with this entry; public code narrows it with .published()."""
+        return Article.objects.filter(**{self.article_field: self})
+
+    def alias_names(self) -> list[str]:
+        """Alias names; reads the prefetched aliases when there are any."""
+        return [alias.name for alias in self.aliases.all()]
+
+
+class Alias(models.Model):
+    """An alternative spelling that maps to one entry; its folded key is unique per vocabulary."""
+
+    name = models.CharField(max_length=255)
+    key = models.CharField(max_length=255, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Country(Entry):
+    article_field = "countries"
+    iso_code = models.CharField("ISO 3166 code", max_length=2, unique=True)
+
+    class Meta(Entry.Meta):
+        verbose_name_plural = "countries"
+        permissions = [("merge_country", "Can merge countries")]
+
+    def get_absolute_url(self):
+        return reverse("articles:country", args=[self.slug])
+
+
+class Official(Entry):
+    article_field = "officials"
+    role = models.CharField(max_length=200, blank=True, help_text="Role or title, e.g. Defence Minister.")
+    country = models.ForeignKey(
+        Country, on_delete=models.SET_NULL, null=True, blank=True, related_name="officials"
+    )
+
+    class Meta(Entry.Meta):
+        permissions = [("merge_official", "Can merge officials")]
+
+    def get_absolute_url(self):
+        return reverse("articles:official", args=[self.slug])
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", "Memorandum of Understanding"
+    AGREEMENT = "agreement", "Agreement"
+    TREATY = "treaty", "Treaty"
+    ACTION_PLAN = "action_plan", "Action plan"
+    ROADMAP = "roadmap", "Roadmap"
+    FRAMEWORK = "framework", "Framework"
+    LETTER_OF_INTENT = "letter_of_intent", "Letter of intent"
+    DECLARATION = "declaration", "Declaration"
+    OTHER = "other", "Other"
+
+
+class Agreement(Entry):
+    article_field = "agreements"
+    name = models.CharField(verbose_name="name", unique=True, max_length=255)
+    slug = models.SlugField(verbose_name="slug", unique=True, max_length=255, allow_unicode=False)
+    kind = models.CharField(max_length=20, choices=AgreementKind, default=AgreementKind.AGREEMENT)
+    signed_on = models.DateField(null=True, blank=True)
+    parties = models.CharField(
+        max_length=255, blank=True, help_text="The signatories, separated by semicolons: India; Morocco."
+    )
+    subject = models.CharField(max_length=200, blank=True, help_text="What it covers, e.g. defence cooperation.")
+
+    class Meta(Entry.Meta):
+        permissions = [("merge_agreement", "Can merge agreements")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:agreement", args=[self.slug])
+
+    @property
+    def party_list(self) -> list[str]:
+        return [party.strip() for party in self.parties.split(";") if party.strip()]
+
+
+class CountryAlias(Alias):
+    entry = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "country aliases"
+
+
+class OfficialAlias(Alias):
+    entry = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "official aliases"
+
+
+class AgreementAlias(Alias):
+    entry = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "agreement aliases"
+
+
+class TaggedCountry(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = "story country"
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_country")]
+
+
+class TaggedOfficial(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = "story official"
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_official")]
+
+
+class TaggedAgreement(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = "story agreement"
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_agreement")]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The only way public code reaches articles."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def with_vocabularies(self):
+        """Prefetch the three vocabularies so a list costs the same queries for any number of rows."""
+        return self.prefetch_related("countries", "officials", "agreements")
+
+
+class Article(models.Model):
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=255, unique=True)
+    standfirst = models.TextField(blank=True, help_text="Optional summary shown under the headline.")
+    body = models.TextField()
+    dateline = models.CharField(max_length=100, blank=True, help_text='The place as written, e.g. "Rabat".')
+    published_on = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=100, blank=True, help_text='Outlet or agency, e.g. "ANI".')
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    raw_text = models.TextField(editable=False, help_text="The text exactly as received (decoded).")
+    source_file = models.CharField(max_length=255, blank=True, editable=False)
+    content_key = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    countries = TaggableManager(
+        through=TaggedCountry,
+        related_name="articles",
+        blank=True,
+        ordering=["name"],
+        verbose_name="countries",
+    )
+    officials = TaggableManager(
+        through=TaggedOfficial,
+        related_name="articles",
+        blank=True,
+        ordering=["name"],
+        verbose_name="officials",
+    )
+    agreements = TaggableManager(
+        through=TaggedAgreement,
+        related_name="articles",
+        blank=True,
+        ordering=["name"],
+        verbose_name="agreements",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["raw_text"])
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "-id"]
+        permissions = [("publish_article", "Can publish and unpublish stories")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="article_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_on", "-id"], name="article_status_date_idx"),
+            models.Index(fields=["source_file"], name="article_source_file_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]

@@ -1,0 +1,611 @@
+"""Turn the bytes of a plain-text news file into article fields (pure Python, no database)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # documented limit; bigger files are refused
+
+HEADLINE_MAX_CHARS = 110  # a made-up headline is cut at a word boundary below this, then "…"
+EXPLICIT_HEADLINE_MAX_CHARS = 200  # a longer first line is a paragraph, not a headline
+EXPLICIT_HEADLINE_MAX_WORDS = 30
+
+# Real text has next to no control characters; above this share the input is not prose.
+MAX_CONTROL_CHAR_SHARE = 0.10
+
+EMPTY_FILE = "file is empty"
+NO_ARTICLE_TEXT = "no article text after removing site chrome"
+
+
+class ParseError(ValueError):
+    """Bad input; str(err) is a one-line human reason (no traceback needed)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded, normalised text with the encoding used and any warnings."""
+
+    text: str
+    encoding: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """Fields found in one news file."""
+
+    headline: str
+    body: str
+    dateline: str
+    published_on: datetime.date | None
+    source: str
+    raw_text: str
+    warnings: tuple[str, ...]
+
+
+# --- Agencies -------------------------------------------------------------------------
+# Agency names as they should be stored; matching is case-insensitive, so "(REUTERS)"
+# becomes "Reuters". Extend freely.
+KNOWN_AGENCIES: tuple[str, ...] = (
+    "ANI",
+    "PTI",
+    "IANS",
+    "UNI",
+    "Reuters",
+    "AFP",
+    "AP",
+    "Associated Press",
+    "Agence France-Presse",
+    "Press Trust of India",
+    "Asian News International",
+    "Xinhua",
+    "MAP",
+    "Maghreb Arabe Presse",
+    "Anadolu",
+    "Anadolu Agency",
+    "dpa",
+    "EFE",
+    "Bloomberg",
+    "Kyodo",
+    "Yonhap",
+    "TASS",
+    "WAM",
+    "SPA",
+    "APS",
+)
+_AGENCY_BY_KEY = {name.casefold(): name for name in KNOWN_AGENCIES}
+# Short all-caps closing lines that are wire markers or times, never an agency.
+_NOT_AGENCY_TOKENS = frozenset({"END", "ENDS", "MORE", "TBC", "AM", "PM", "IST", "GMT", "UTC", "EOM"})
+# Credits that name no one in particular ("With inputs from agencies").
+_GENERIC_SOURCES = frozenset({"agencies", "agency", "wires", "wire", "staff", "desk", "news desk"})
+_UNKNOWN_AGENCY = re.compile(r"[A-Z]{2,6}")
+# A closing line that is only an agency credit: "ANI", "(PTI)", "— Reuters", "-- AFP."
+_CLOSING_AGENCY = re.compile(r"[(\[]?\s*(?:[-–—]{1,2}\s*)?(?P<name>[^\W\d_][\w&.\- ]{0,40}?)\s*[)\]]?\.?")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """Build a lookup set from whitespace-separated words (keeps long word lists readable)."""
+    return frozenset(words.split())
+
+
+def _agency_name(token: str) -> str:
+    """Return the canonical agency for a credit token, or "" when it does not look like one."""
+    token = " ".join(token.split()).strip(".")
+    known = _AGENCY_BY_KEY.get(token.casefold())
+    if known:
+        return known
+    if _UNKNOWN_AGENCY.fullmatch(token) and token not in _NOT_AGENCY_TOKENS:
+        return token
+    return ""
+
+
+def _credited_source(text: str) -> str:
+    """Clean a source named by site chrome ("Site icon 21stNews", "Based On ANI Report")."""
+    text = " ".join(text.split()).strip(" .,:;()[]")
+    if not text or text.casefold() in _GENERIC_SOURCES:
+        return ""
+    known = _AGENCY_BY_KEY.get(text.casefold())
+    if known:
+        return known
+    # A real outlet name is short; a long capture means the pattern caught a sentence.
+    if len(text) > 40 or len(text.split()) > 5:
+        return ""
+    return text
+
+
+# --- Site chrome ------------------------------------------------------------------------
+# Lines that are page furniture rather than article text. Each pattern must match a whole
+# line (after whitespace is collapsed); a named group "source" credits the outlet/agency.
+# Patterns are anchored and bounded so that an ordinary sentence is never taken for
+# chrome. Add new ones here when an outlet brings new furniture.
+_I = re.IGNORECASE
+SITE_CHROME: tuple[re.Pattern[str], ...] = (
+    re.compile(r"site icon\s+(?P<source>\S.{0,60})", _I),
+    re.compile(r"exit mobile version", _I),
+    re.compile(r"skip to (?:main )?content", _I),
+    re.compile(r"(?:read|see) (?:also|more)(?:\s*[:|»>\-–—].*)?", _I),
+    re.compile(r"also read(?:\s*[:|»>\-–—].*)?", _I),
+    re.compile(r"share (?:this(?: article| story| post| page)?|on \w+(?: \w+)?)\s*:?", _I),
+    re.compile(r"follow us on\b.{0,100}", _I),
+    re.compile(r"advertisement(?:\s*[-–—:|]\s*.{0,50})?", _I),
+    re.compile(r"(?:story|article) continues below(?: (?:this )?advertisement)?", _I),
+    re.compile(r"subscribe\b.{0,120}", _I),
+    re.compile(r"sign up (?:for|to) (?:our|the) .{0,60}newsletter.{0,60}", _I),
+    re.compile(r"click here\b.{0,120}", _I),
+    re.compile(r"tags?\s*:.{0,200}", _I),
+    re.compile(r"(?:©|copyright ©|\(c\) \d{4}).{0,150}|.{0,150}\ball rights reserved\.?", _I),
+    re.compile(r"(?:published|updated|last updated|posted)(?:\s*:| on| at)\s*.{0,30}\d.{0,30}", _I),
+    re.compile(r"\(?\s*(?:photo|image|file photo|representative image)s?(?: credit)?\s*[:|].{0,100}", _I),
+    # Wire end markers.
+    re.compile(r"(?:ends?|eom|#{3}|-+\s*30\s*-+)\.?", _I),
+    # Syndication disclaimers: "(This story has not been edited by … staff and is
+    # auto-generated from a syndicated feed.)" and its many rewordings.
+    re.compile(r"\(?[^()]{0,300}\bsyndicated (?:news )?feed\b[^()]{0,120}\)?\.?", _I),
+    re.compile(
+        r"\(?[^()]{0,80}\b(?:this|the) (?:story|article|report) (?:has not been|was not|is not) edited\b"
+        r"[^()]{0,250}\)?\.?",
+        _I,
+    ),
+    # Agency credits: "Based On ANI Report", "With inputs from PTI", "Source: Reuters".
+    # The credited name must be capitalised: "Based on these reports." is prose.
+    re.compile(r"(?i:based on (?:an? )?)(?P<source>[A-Z0-9][\w&.\- ]{0,40}?)(?i: reports?)\.?"),
+    re.compile(r"(?i:based on (?:an? )?reports? (?:by|from) )(?P<source>[A-Z0-9][\w&.\- ]{0,40}?)\.?"),
+    re.compile(r"(?:\(\s*(?:with )?|with )inputs? from (?P<source>[^\s][^()]{0,60}?)\s*\)?\.?", _I),
+    re.compile(r"source\s*:\s*(?P<source>[^\s].{0,40}?)\.?", _I),
+    # Bylines: "By Staff Reporter", "By Jane Doe, Reuters". Case-sensitive and limited to
+    # capitalised words so that "By Monday, the ministers had agreed." stays in the body.
+    re.compile(
+        r"(?:By|BY) (?!(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|September"
+        r"|October|November|December|Then|Now|Next|Contrast|Comparison|Law|Far)\b)"
+        r"[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,4}(?:\s*[,|]\s*[A-Z][\w&.'’\-]*(?: [A-Z][\w&.'’\-]*){0,4})?"
+    ),
+)
+# Chrome that scrapers glue onto the end of the last line without a line break.
+TRAILING_CHROME: tuple[re.Pattern[str], ...] = (re.compile(r"\s*\bexit mobile version\s*\Z", _I),)
+
+
+def _chrome_match(line: str) -> re.Match[str] | None:
+    """Return the chrome pattern match for a whole line, if any."""
+    for pattern in SITE_CHROME:
+        match = pattern.fullmatch(line)
+        if match:
+            return match
+    return None
+
+
+# --- Reading and decoding -------------------------------------------------------------------
+def _size_label(limit: int) -> str:
+    """Describe a byte limit the way the documentation does ("2 MiB")."""
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
+
+
+def read_limited(stream: BinaryIO, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read at most limit+1 bytes from a binary stream; raise ParseError if it holds more."""
+    chunks: list[bytes] = []
+    remaining = limit + 1  # one byte past the limit is enough to know the file is too big
+    while remaining > 0:
+        chunk = stream.read(remaining)  # uploads may return short reads, so loop
+        if not chunk:
+            break
+        if isinstance(chunk, str):
+            raise TypeError("read_limited needs a binary stream")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise ParseError(f"file is larger than {_size_label(limit)}")
+    return data
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# C0/C1 control characters other than tab and the line breaks (U+0009-U+000D), which
+# are normal in text.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_share(text: str) -> float:
+    """Share of characters that are control characters other than tabs and line breaks."""
+    if not text:
+        return 0.0
+    return len(_CONTROL_CHARS.findall(text)) / len(text)
+
+
+def _decode_windows_1252(data: bytes) -> str:
+    """Decode non-UTF-8 bytes as Windows-1252, refusing bytes that are not text at all."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise ParseError("file is not text (it has bytes that Windows-1252 cannot decode)") from error
+    # cp1252 maps almost every byte, so a decode succeeding proves little; ask the
+    # detector whether these bytes read as text in any encoding at all.
+    if from_bytes(data).best() is None:
+        raise ParseError("file is not text (no text encoding fits it)")
+    return text
+
+
+def _decode_raw(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """Decode bytes without normalising: (text, encoding, warnings); refuse binary input."""
+    if not data:
+        raise ParseError(EMPTY_FILE)
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(f"file is larger than {_size_label(MAX_FILE_BYTES)}")
+    if data.startswith(_UTF16_BOMS):
+        raise ParseError("file is UTF-16 text; save it as UTF-8 and try again")
+    if b"\x00" in data:
+        raise ParseError("file looks binary (it contains NUL bytes)")
+    warnings: tuple[str, ...] = ()
+    try:
+        # utf-8-sig drops one leading BOM: it marks the encoding, it is not text.
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = _decode_windows_1252(data), "windows-1252"
+        warnings = ("decoded as Windows-1252",)
+    if _control_share(text) > MAX_CONTROL_CHAR_SHARE:
+        raise ParseError("file is not text (it is mostly control characters)")
+    return text, encoding, warnings
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode UTF-8 (BOM optional), falling back to Windows-1252 with a warning."""
+    text, encoding, warnings = _decode_raw(data)
+    normalised = normalise(text)
+    if not normalised.strip():
+        raise ParseError(EMPTY_FILE)
+    return Decoded(text=normalised, encoding=encoding, warnings=warnings)
+
+
+# --- Normalising ------------------------------------------------------------------------------
+# Invisible characters that only get in the way: zero-width space, word joiner, BOM,
+# Mongolian vowel separator and soft hyphen. ZWJ/ZWNJ (U+200D/U+200C) are kept on
+# purpose: they change spelling in Indic scripts and build emoji sequences.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e\u00ad]")
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028]")
+# Python's \s covers NBSP, U+202F, U+2007, tabs and the other Unicode spaces.
+_SPACES = re.compile(r"[^\S\n]")
+_TRAILING_SPACES = re.compile(r" +$", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def normalise(text: str) -> str:
+    """Unify line breaks, spaces and invisible characters so equal stories compare equal."""
+    text = _LINE_BREAKS.sub("\n", text).replace("\u2029", "\n\n")
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _CONTROL_CHARS.sub("", text)  # stray bytes from old tools; line breaks are done
+    text = unicodedata.normalize("NFC", text)
+    text = _TRAILING_SPACES.sub("", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.lstrip("\n").rstrip()
+
+
+def content_key(text: str) -> str:
+    """SHA-256 hex of the normalised text: same story, same key, whatever the line endings."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+# --- Date marker ------------------------------------------------------------------------------
+# " date 2025-09-22 …" on the first line. Anything date-shaped is taken as the marker and
+# checked separately, so that "2025-02-30" is reported instead of being left in the body.
+_DATE_MARKER = re.compile(
+    r"\s*date\s*[:=]?\s*(?P<value>\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})(?!\w)\s*(?P<rest>.*)", re.IGNORECASE
+)
+_ISO_DATE = re.compile(r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})")
+
+
+def _parse_marker_date(value: str) -> datetime.date | None:
+    """Read YYYY-MM-DD (also with / or .); None when it is not a real date."""
+    match = _ISO_DATE.fullmatch(value)
+    if not match:
+        return None
+    try:
+        return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
+
+
+# --- Dateline ----------------------------------------------------------------------------------
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = rf"(?:(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+\d{{4}})?|{_WEEKDAY})"
+_PLACE = r"(?P<place>[^\W\d_][\w'’.\-]*(?:\ [^\W\d_][\w'’.\-]*){0,5})"
+_COUNTRY = r"\s*\[[^\[\]]{1,40}\]"
+_AGENCY = r"\s*\((?P<agency>[^()]{1,40})\)"
+# ":" or a dash closing the dateline; an ASCII hyphen only counts with a space before it.
+_DATELINE_END = r"\s*(?::|[–—]|(?<=\s)-{1,2})(?=\s|$)"
+# "Rabat [Morocco], September 22 :", "New Delhi, Sep 24", "LONDON, Jan 5 (AFP) —"
+_DATELINE_WITH_DATE = re.compile(
+    rf"{_PLACE}(?:{_COUNTRY}\s*,?|\s*,)\s*{_DATE}(?!\w)(?:{_AGENCY})?(?:{_DATELINE_END})?\s*",
+    re.IGNORECASE,
+)
+# "WASHINGTON (Reuters) -", "SAN FRANCISCO, Calif. (AP) —"
+_REGION = r"\s*,\s*[^\W\d_][\w.]*(?:\ [^\W\d_][\w.]*)?"  # ", Calif." after a US city
+_DATELINE_WITH_AGENCY = re.compile(
+    rf"{_PLACE}(?:{_COUNTRY})?(?:{_REGION})?{_AGENCY}(?P<end>{_DATELINE_END})?\s*",
+    re.IGNORECASE,
+)
+# "Marrakech – Foreign Minister …", "New Delhi: The …"
+_DATELINE_WITH_DASH = re.compile(rf"{_PLACE}(?:{_COUNTRY})?(?P<end>{_DATELINE_END})\s*", re.IGNORECASE)
+# Lower-case words allowed inside a place name ("Rio de Janeiro", "Port of Spain").
+# "and" is left out on purpose: "India and Israel – …" is a sentence, not a place.
+_PLACE_CONNECTORS = _word_set("de da do dos das del della di du des la le les el al es of upon sur am der")
+# Capitalised words that start sentences or labels but never name a place, so that
+# "Prime Minister Modi – …", "Note: …" or "On Monday, …" are not taken for datelines.
+_NOT_PLACE_WORDS = _word_set(
+    """
+    minister ministers president secretary prime chief general governor king queen prince
+    princess mr mrs ms dr sir prof officials spokesperson ambassador
+    he she they we it i you this that these those there here his her their its our
+    the a an on in at by for from after before during as with to into over under
+    meanwhile however but also further moreover earlier later today yesterday tomorrow
+    note update updated editor exclusive breaking analysis opinion watch video photo photos
+    read live explainer interview comment editorial correction clarification disclaimer
+    source sources headline summary highlights
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """
+)
+
+
+def _is_place(place: str) -> bool:
+    """True when place is 1-4 capitalised words (lower-case connectors allowed inside)."""
+    words = place.split(" ")
+    if not words[0][:1].isupper() or not words[-1][:1].isupper():
+        return False
+    capitalised = 0
+    for word in words:
+        bare = re.sub(r"['’]s$", "", word).strip(".").casefold()
+        if bare in _NOT_PLACE_WORDS:
+            return False
+        if word[:1].isupper():
+            capitalised += 1
+        elif bare not in _PLACE_CONNECTORS:
+            return False
+    return 1 <= capitalised <= 4
+
+
+def _display_place(place: str) -> str:
+    """Keep the place as written, except that ALL-CAPS wire style becomes title case."""
+    # "WASHINGTON" -> "Washington", "RIO DE JANEIRO" -> "Rio de Janeiro"; mixed case such
+    # as "New Delhi" or "McAllen" is the writer's spelling and is left untouched.
+    if not place.isupper():
+        return place
+    words = []
+    for word in place.split(" "):
+        lowered = word.lower()
+        words.append(lowered if lowered in _PLACE_CONNECTORS else word.title())
+    return " ".join(words)
+
+
+def _opens_aside(rest: str, dash: str) -> bool:
+    """True when the dash after a name opens an aside closed in the same sentence ("Singh — who …")."""
+    sentence = _first_sentence(rest)
+    # An ASCII hyphen only works as a dash with spaces; unspaced it joins words ("US-hosted").
+    return (f" {dash} " if dash.startswith("-") else dash) in sentence
+
+
+@dataclass(frozen=True)
+class _Dateline:
+    place: str
+    agency: str
+    rest: str
+    # A date or agency makes it certain; "Place: …" alone may also be a headline ("Rubio: …").
+    certain: bool
+
+
+def _match_dateline(paragraph: str) -> _Dateline | None:
+    """Find a dateline at the start of a paragraph; None for an ordinary first sentence."""
+    match = _DATELINE_WITH_DATE.match(paragraph)
+    if match and _is_place(match["place"]):
+        agency = _agency_name(match["agency"]) if match["agency"] else ""
+        return _Dateline(_display_place(match["place"]), agency, paragraph[match.end() :].strip(), True)
+
+    match = _DATELINE_WITH_AGENCY.match(paragraph)
+    if match and _is_place(match["place"]):
+        agency = _agency_name(match["agency"])
+        # "Tata Advanced Systems (TASL) said …" is a sentence: without a dash or colon after
+        # the brackets only a known agency makes it a dateline.
+        if match["end"] or agency in KNOWN_AGENCIES:
+            return _Dateline(_display_place(match["place"]), agency, paragraph[match.end() :].strip(), True)
+
+    match = _DATELINE_WITH_DASH.match(paragraph)
+    if match and _is_place(match["place"]):
+        rest = paragraph[match.end() :].strip()
+        dash = match["end"].strip()
+        if dash == ":" or not _opens_aside(rest, dash):
+            return _Dateline(_display_place(match["place"]), "", rest, False)
+    return None
+
+
+# --- Sentences and headlines ------------------------------------------------------------------------
+# Words that end with a period without ending the sentence ("Mr. Singh", "Sept. 22").
+_ABBREVIATIONS = _word_set(
+    """
+    mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cmdr cdr adm brig sgt cpl pvt
+    sen rep gov pres amb hon rev fr messrs
+    inc ltd co corp bros dept govt assn intl no nos vol vols fig pp
+    vs etc approx est al
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    rs
+    """
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    """True when the period at the end of text belongs to an abbreviation or initial."""
+    word = text.rsplit(" ", 1)[-1].lstrip("\"'“‘([")
+    bare = word.rstrip(".")
+    if not bare:
+        return False
+    if bare.casefold() in _ABBREVIATIONS:
+        return True
+    # Initials and dotted acronyms: "S.", "H.E.", "U.S." – splitting there is riskier
+    # than keeping a long sentence, which the headline cut handles anyway.
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", bare)) and len(bare.replace(".", "")) <= 3
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of text, ignoring periods of abbreviations, initials and acronyms."""
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[: match.end()]
+        if match.group().startswith(".") and _ends_with_abbreviation(text[: match.start() + 1]):
+            continue
+        return candidate
+    return text
+
+
+_TRAILING_PUNCTUATION = " \t.,;:!?…-–—(['\"“‘"
+# Small words that make a cut headline read as broken off mid-phrase ("… held talks in").
+_DANGLING_WORDS = _word_set("a an and or of the to in on at for with by from as its their his her")
+
+
+def _headline_from(body: str) -> str:
+    """Make a headline from the first sentence of the body, cut at a word boundary."""
+    sentence = " ".join(_first_sentence(body).split()).rstrip(_TRAILING_PUNCTUATION)
+    if len(sentence) <= HEADLINE_MAX_CHARS:
+        return sentence
+    words = sentence[: HEADLINE_MAX_CHARS + 1].split(" ")
+    words.pop()  # the last piece is cut mid-word, or is the word that overflowed
+    while len(words) > 1 and words[-1].casefold().strip(_TRAILING_PUNCTUATION) in _DANGLING_WORDS:
+        words.pop()
+    cut = " ".join(words).rstrip(_TRAILING_PUNCTUATION)
+    return f"{cut}…"
+
+
+def _looks_like_headline(lines: Sequence[str]) -> bool:
+    """True for a first paragraph that is a stand-alone title rather than article prose."""
+    if len(lines) != 1:
+        return False
+    line = lines[0]
+    words = line.split()
+    if not 2 <= len(words) <= EXPLICIT_HEADLINE_MAX_WORDS or len(line) > EXPLICIT_HEADLINE_MAX_CHARS:
+        return False
+    if line.rstrip("\"'”’)").endswith((".", ",", ";", ":", "…")):
+        return False
+    if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"'“‘"):
+        return False
+    # "NEW DELHI, Sep 24 (PTI)" or "WASHINGTON (Reuters) - Talks go on" opens the story.
+    dateline = _match_dateline(line)
+    return not (dateline and (dateline.certain or not dateline.rest))
+
+
+def _same_text(first: str, second: str) -> bool:
+    """Compare two lines ignoring case and spacing (a headline repeated in the body)."""
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+# --- Parsing -------------------------------------------------------------------------------------------
+def _paragraphs(lines: Sequence[str]) -> list[list[str]]:
+    """Group lines into paragraphs at blank lines; each line with its spaces collapsed."""
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        collapsed = " ".join(line.split())
+        if collapsed:
+            current.append(collapsed)
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _take_closing_agency(paragraphs: list[list[str]]) -> str:
+    """Remove a last line that only credits an agency ("ANI") and return that agency."""
+    if not paragraphs:
+        return ""
+    last_line = paragraphs[-1][-1]
+    match = _CLOSING_AGENCY.fullmatch(last_line)
+    agency = _agency_name(match["name"]) if match else ""
+    if agency:
+        paragraphs[-1].pop()
+        if not paragraphs[-1]:
+            paragraphs.pop()
+    return agency
+
+
+def parse_text(text: str) -> ParsedArticle:
+    """Parse already-decoded text into article fields; raise ParseError when there is none."""
+    normalised = normalise(text)
+    if not normalised.strip():
+        raise ParseError(EMPTY_FILE)
+    for pattern in TRAILING_CHROME:
+        normalised = pattern.sub("", normalised)
+    warnings: list[str] = []
+
+    # Site chrome goes first so that a marker or headline hidden behind it is still found.
+    lines: list[str] = []
+    chrome_sources: list[str] = []
+    for line in normalised.split("\n"):
+        match = _chrome_match(" ".join(line.split()))
+        if match is None:
+            lines.append(line)
+        elif match.groupdict().get("source"):
+            chrome_sources.append(_credited_source(match["source"]))
+
+    published_on = None
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    marker = _DATE_MARKER.fullmatch(lines[first]) if first is not None else None
+    if marker:
+        published_on = _parse_marker_date(marker["value"])
+        if published_on is None:
+            warnings.append(f"ignored invalid date {marker['value']!r}")
+        lines[first] = marker["rest"]  # the dateline and first sentence may follow the marker
+
+    paragraphs = _paragraphs(lines)
+    closing_agency = _take_closing_agency(paragraphs)
+
+    headline = ""
+    if len(paragraphs) > 1 and _looks_like_headline(paragraphs[0]):
+        headline = paragraphs.pop(0)[0]
+        if paragraphs and _same_text(" ".join(paragraphs[0]), headline):
+            paragraphs.pop(0)
+
+    dateline_place, dateline_agency = "", ""
+    if paragraphs:
+        dateline = _match_dateline(" ".join(paragraphs[0]))
+        if dateline:
+            dateline_place, dateline_agency = dateline.place, dateline.agency
+            if dateline.rest:
+                paragraphs[0] = [dateline.rest]
+            else:
+                paragraphs.pop(0)  # the dateline stood on a line of its own
+
+    body = "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
+    if not body:
+        raise ParseError(NO_ARTICLE_TEXT)
+    # An agency credit names who wrote the story, so it beats the name of the site that
+    # republished it ("Site icon …").
+    source = next((name for name in (dateline_agency, closing_agency, *chrome_sources) if name), "")
+    return ParsedArticle(
+        headline=headline or _headline_from(body),
+        body=body,
+        dateline=dateline_place,
+        published_on=published_on,
+        source=source,
+        raw_text=text,
+        warnings=tuple(warnings),
+    )
+
+
+def parse_article(data: bytes) -> ParsedArticle:
+    """Decode bytes and parse them; raise ParseError for empty, binary or oversized input."""
+    text, _encoding, decode_warnings = _decode_raw(data)
+    parsed = parse_text(text)
+    return replace(parsed, warnings=decode_warnings + parsed.warnings)

@@ -1,0 +1,49 @@
+"""Small factories for tests: plain functions, sensible defaults, every field overridable."""
+
+import datetime
+import itertools
+
+from articles.models import Agreement, Article, Country, Official, Status
+
+_numbers = itertools.count(1)
+
+
+def make_article(**fields) -> Article:
+    n = next(_numbers)
+    defaults = {
+        "headline": f"Story number {n}",
+        "slug": f"story-{n}",
+        "body": f"Body of story {n}.\n\nSecond paragraph.",
+        "published_on": datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 300),
+        "status": Status.PUBLISHED,
+        "raw_text": f"Body of story {n}.",
+        "content_key": f"key-{n}",
+    }
+    return Article.objects.create(**(defaults | fields))
+
+
+def country(code: str) -> Country:
+    return Country.objects.get(iso_code=code)
+
+
+def make_official(name: str, **fields) -> Official:
+    return Official.objects.create(name=name, **fields)
+
+
+def make_agreement(name: str, **fields) -> Agreement:
+    return Agreement.objects.create(name=name, **fields)
+
+
+def tagged_articles(count: int, **fields) -> list[Article]:
+    """`count` stories, each with two countries, an official and an agreement."""
+    india, morocco = country("IN"), country("MA")
+    official = Official.objects.first()
+    agreement = Agreement.objects.first()
+    articles = []
+    for _ in range(count):
+        article = make_article(**fields)
+        article.countries.add(india, morocco)
+        article.officials.add(official)
+        article.agreements.add(agreement)
+        articles.append(article)
+    return articles

@@ -1,0 +1,268 @@
+"""import_articles and ensure_editor, as an editor runs them."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Agreement, Article, Official, OfficialAlias, Status
+
+from .conftest import seed_path
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(*args, stdin: bytes | None = None) -> tuple[int, str, str]:
+    """Run the command in-process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
+    try:
+        call_command("import_articles", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    finally:
+        sys.stdin = sys.__stdin__
+    return code, out.getvalue(), err.getvalue()
+
+
+def tag_names(article, vocabulary) -> set[str]:
+    return {tag.name for tag in getattr(article, vocabulary).all()}
+
+
+def test_importing_the_seeds_creates_five_tagged_stories(seeds_dir):
+    code, out, err = run_import(str(seeds_dir))
+    assert code == 0, err
+    assert "5 created, 0 updated, 0 unchanged, 0 failed" in out
+    assert Article.objects.count() == 5
+    first, second = (Article.objects.get(source_file=seed_path(p).name) for p in ("000", "001"))
+    for article in (first, second):
+        assert tag_names(article, "countries") == {"India", "Morocco"}
+        assert {"Rajnath Singh", "Abdellatif Loudiyi"} <= tag_names(article, "officials")
+    assert tag_names(first, "agreements") == tag_names(second, "agreements") == {"India–Morocco Defence MoU"}
+
+
+def test_seed_002_gets_its_headline_source_and_the_same_trade_secretary_as_001(seeds_dir):
+    run_import(str(seeds_dir))
+    article = Article.objects.get(source_file=seed_path("002").name)
+    assert article.headline == "Morocco, India Strengthen Ties on Sidelines of US Critical Minerals Summit"
+    assert article.source == "21stNews"
+    assert tag_names(article, "countries") == {"India", "Morocco", "United States", "China"}
+    assert {"Nasser Bourita", "Subrahmanyam Jaishankar", "Marco Rubio", "Neena Malhotra", "Omar Hejira"} <= (
+        tag_names(article, "officials")
+    )
+    hejira = Official.objects.get(name="Omar Hejira")
+    assert hejira.articles.count() == 2
+    assert OfficialAlias.objects.filter(entry=hejira, name="Omar Hjira").exists()
+
+
+def test_seeds_003_and_004_get_their_countries_people_and_agreements(seeds_dir):
+    run_import(str(seeds_dir))
+    israel = Article.objects.get(source_file=seed_path("003").name)
+    italy = Article.objects.get(source_file=seed_path("004").name)
+    assert tag_names(israel, "countries") == {"India", "Israel"}
+    assert tag_names(israel, "officials") == {"Rajesh Kumar Singh", "Israel Katz", "Amir Baram"}
+    assert tag_names(israel, "agreements") == {"India–Israel Defence MoU"}
+    assert tag_names(italy, "countries") == {"India", "Italy"}
+    assert tag_names(italy, "officials") == {"Rajesh Kumar Singh", "Guido Crosetto", "Luisa Riccardi"}
+    assert tag_names(italy, "agreements") == {
+        "SIDM–AIAD MoU",
+        "India–Italy Joint Strategic Action Plan 2025–2029",
+    }
+    assert italy.source == "ANI"
+
+
+def test_the_seeds_create_no_new_entries_for_review(seeds_dir):
+    run_import(str(seeds_dir))
+    assert not Official.objects.filter(needs_review=True).exists()
+    assert not Agreement.objects.filter(needs_review=True).exists()
+
+
+def test_importing_twice_reports_everything_unchanged_and_writes_nothing(seeds_dir):
+    run_import(str(seeds_dir))
+    before = list(Article.objects.values_list("pk", "updated_at"))
+    code, out, _ = run_import(str(seeds_dir))
+    assert code == 0
+    assert "0 created, 0 updated, 5 unchanged, 0 failed" in out
+    assert list(Article.objects.values_list("pk", "updated_at")) == before
+
+
+def test_the_same_text_with_other_line_endings_and_name_is_unchanged(tmp_path):
+    original = seed_path("000").read_bytes()
+    (tmp_path / "a.txt").write_bytes(original)
+    (tmp_path / "b.txt").write_bytes(b"\xef\xbb\xbf" + original.replace(b"\n", b"\r\n"))
+    code, out, _ = run_import(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
+    assert code == 0
+    assert "1 created, 0 updated, 1 unchanged, 0 failed" in out
+
+
+def test_a_changed_file_updates_the_body_but_keeps_the_editors_work(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_bytes(seed_path("000").read_bytes())
+    run_import(str(story))
+    article = Article.objects.get()
+    article.headline = "Editor's headline"
+    article.status = Status.DRAFT
+    article.save()
+    article.officials.clear()
+    article.countries.remove(article.countries.get(iso_code="MA"))
+
+    story.write_text(story.read_text(encoding="utf-8") + "\nA new closing paragraph from the agency.\n")
+    code, out, _ = run_import(str(story))
+
+    assert code == 0
+    assert "0 created, 1 updated" in out
+    article.refresh_from_db()
+    assert article.body.endswith("A new closing paragraph from the agency.")
+    assert "A new closing paragraph" in article.raw_text
+    assert (article.headline, article.status) == ("Editor's headline", Status.DRAFT)
+    assert tag_names(article, "officials") == set()
+    assert tag_names(article, "countries") == {"India"}
+
+
+def test_a_bad_file_is_reported_in_one_line_and_the_others_still_import(tmp_path):
+    (tmp_path / "good.txt").write_bytes(seed_path("003").read_bytes())
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    code, out, err = run_import(str(tmp_path))
+    assert code == 1
+    assert "1 created, 0 updated, 0 unchanged, 2 failed" in out
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("binary.txt: ") and lines[1].startswith("empty.txt: ")
+    assert "Traceback" not in err
+    assert Article.objects.count() == 1
+
+
+def test_a_file_that_fails_midway_leaves_no_rows(tmp_path, monkeypatch):
+    from articles import importing
+
+    def explode(*args, **kwargs):
+        raise importing.parsing.ParseError("tagging blew up")
+
+    monkeypatch.setattr(importing.Importer, "tag", explode)
+    (tmp_path / "story.txt").write_bytes(seed_path("002").read_bytes())
+    code, _, err = run_import(str(tmp_path))
+    assert code == 1
+    assert "story.txt: tagging blew up" in err
+    assert not Article.objects.exists()
+
+
+def test_an_oversized_file_is_refused_without_rows(tmp_path, settings):
+    from articles import parsing
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b" date 2025-01-01 Rabat, Jan 1 Words. " * (parsing.MAX_FILE_BYTES // 30))
+    code, _, err = run_import(str(big))
+    assert code == 1
+    assert err.startswith("big.txt: ") and "limit" in err
+    assert not Article.objects.exists()
+
+
+def test_windows_1252_files_import_with_a_warning(tmp_path):
+    (tmp_path / "cp.txt").write_bytes(
+        b" date 2025-02-01 Rabat, Feb 1 Morocco\x92s minister met India\x92s envoy at the caf\xe9.\n"
+    )
+    code, out, err = run_import(str(tmp_path))
+    assert code == 0
+    assert "cp.txt: warning:" in err
+    assert "café" in Article.objects.get().body
+
+
+def test_standard_input_is_read_with_a_dash():
+    code, out, _ = run_import("-", stdin=seed_path("004").read_bytes())
+    assert code == 0
+    assert "1 created" in out
+    assert Article.objects.get().source_file == ""
+
+
+def test_a_missing_path_is_a_usage_error_and_nothing_is_imported(tmp_path):
+    (tmp_path / "ok.txt").write_bytes(seed_path("000").read_bytes())
+    with pytest.raises(CommandError) as error:
+        call_command("import_articles", str(tmp_path / "ok.txt"), str(tmp_path / "missing.txt"))
+    assert error.value.returncode == 2
+    assert not Article.objects.exists()
+
+
+def test_dry_run_says_what_would_happen_and_writes_nothing(seeds_dir):
+    code, out, _ = run_import("--dry-run", str(seeds_dir))
+    assert code == 0
+    assert "would have 5 created" in out
+    assert "created: 000_" in out
+    assert not Article.objects.exists()
+    assert not OfficialAlias.objects.exists()
+
+
+def test_status_draft_imports_drafts(seeds_dir):
+    run_import("--status", "draft", str(seeds_dir))
+    assert set(Article.objects.values_list("status", flat=True)) == {Status.DRAFT}
+    assert not Article.objects.published().exists()
+
+
+def test_a_new_official_and_agreement_are_created_for_review_and_reused(tmp_path):
+    text = (
+        " date 2026-02-10 Washington, Feb 10 (ANI): US Secretary of Defense Pete Hegseth and Defence Minister "
+        "Rajnath Singh signed a Memorandum of Understanding on defence cooperation.\n"
+    )
+    (tmp_path / "one.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "two.txt").write_text(
+        text.replace("2026-02-10", "2026-02-12").replace("Feb 10", "Feb 12") + "\nHegseth called it historic.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run_import(str(tmp_path))
+    assert code == 0
+    hegseth = Official.objects.get(name="Pete Hegseth")
+    assert (hegseth.role, hegseth.country.iso_code, hegseth.needs_review) == (
+        "Secretary of Defense",
+        "US",
+        True,
+    )
+    agreement = Agreement.objects.get(needs_review=True)
+    assert agreement.kind == "mou"
+    assert set(agreement.party_list) == {"United States", "India"}
+    assert agreement.articles.count() == 2
+    assert hegseth.articles.count() == 2
+    assert "new official Pete Hegseth" in out
+
+
+def test_a_second_run_uses_the_aliases_editors_keep(seeds_dir, tmp_path):
+    run_import(str(seeds_dir))
+    official = Official.objects.get(name="Ryad Mezzour")
+    OfficialAlias.objects.create(entry=official, name="R. Mezzour the Minister")
+    story = tmp_path / "new.txt"
+    story.write_text(" date 2026-01-05 Rabat, Jan 5 R. Mezzour the Minister opened a fair.\n", encoding="utf-8")
+    run_import(str(story))
+    assert tag_names(Article.objects.get(source_file="new.txt"), "officials") == {"Ryad Mezzour"}
+
+
+def test_a_usage_error_exits_with_status_2_from_the_shell_in_one_line(tmp_path):
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    completed = subprocess.run(
+        [sys.executable, str(manage), "import_articles", str(tmp_path / "missing.txt")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.strip() == f"CommandError: {tmp_path / 'missing.txt'}: no such file or folder"
+
+
+def test_ensure_editor_creates_a_staff_editor_with_a_generated_password(settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    out = io.StringIO()
+    call_command("ensure_editor", stdout=out)
+    password = (tmp_path / ".local" / "editor-password").read_text().strip()
+    user = get_user_model().objects.get(username="editor")
+    assert user.is_staff and not user.is_superuser
+    assert user.check_password(password)
+    assert user.groups.filter(name="Editors").exists()
+    assert password in out.getvalue()
+    again = io.StringIO()
+    call_command("ensure_editor", stdout=again)
+    assert password in again.getvalue(), "a second run keeps the same password"

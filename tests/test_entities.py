@@ -1,0 +1,234 @@
+"""The entity finder on the seeds and on news it has never seen; no database involved."""
+
+import datetime
+
+import pytest
+
+from articles.entities import KnownAgreement, KnownOfficial, Vocabulary, find_entities
+from articles.parsing import parse_article
+from articles.starting_vocabulary import AGREEMENTS, OFFICIALS
+
+from .conftest import seed_path
+
+
+def starting_vocabulary() -> Vocabulary:
+    officials = [KnownOfficial(n, name, (), code, role) for n, (name, role, code) in enumerate(OFFICIALS, 1)]
+    agreements = [
+        KnownAgreement(n, name, (), kind, tuple(p.strip() for p in parties.split(";")), subject, signed_on)
+        for n, (name, kind, signed_on, parties, subject) in enumerate(AGREEMENTS, 1)
+    ]
+    return Vocabulary(officials, agreements)
+
+
+def findings_for(prefix: str, vocabulary: Vocabulary | None = None):
+    parsed = parse_article(seed_path(prefix).read_bytes())
+    return find_entities(parsed.body, vocabulary or starting_vocabulary(), parsed.published_on)
+
+
+def official_names(findings) -> set[str]:
+    return {f.name for f in findings.officials}
+
+
+def agreement_names(findings) -> set[str]:
+    return {f.name for f in findings.agreements}
+
+
+def test_seed_000_is_about_india_and_morocco_defence_ministers_and_their_mou():
+    findings = findings_for("000")
+    assert set(findings.countries) == {"IN", "MA"}
+    assert official_names(findings) == {"Rajnath Singh", "Abdellatif Loudiyi"}
+    assert agreement_names(findings) == {"India–Morocco Defence MoU"}
+
+
+def test_seed_000_records_the_loudiyi_spelling_as_an_alias():
+    loudiyi = next(f for f in findings_for("000").officials if f.name == "Abdellatif Loudiyi")
+    assert loudiyi.official is not None
+    assert loudiyi.new_alias == "Abdeltif Loudiyi"
+
+
+def test_seed_001_names_three_moroccans_two_singhs_and_the_same_mou():
+    findings = findings_for("001")
+    assert set(findings.countries) == {"IN", "MA"}
+    assert official_names(findings) == {
+        "Kirti Vardhan Singh",
+        "Rajnath Singh",
+        "Omar Hejira",
+        "Ryad Mezzour",
+        "Abdellatif Loudiyi",
+    }
+    assert agreement_names(findings) == {"India–Morocco Defence MoU"}
+    assert all(f.official is not None for f in findings.officials)
+
+
+def test_seed_002_spans_four_countries_and_resolves_initials_and_a_second_spelling():
+    findings = findings_for("002")
+    assert set(findings.countries) == {"IN", "MA", "US", "CN"}
+    names = official_names(findings)
+    assert {
+        "Nasser Bourita",
+        "Subrahmanyam Jaishankar",
+        "Marco Rubio",
+        "Neena Malhotra",
+        "Omar Hejira",
+    } <= names
+    jaishankar = next(f for f in findings.officials if f.name == "Subrahmanyam Jaishankar")
+    hejira = next(f for f in findings.officials if f.name == "Omar Hejira")
+    assert jaishankar.new_alias == "S. Jaishankar"
+    assert hejira.new_alias == "Omar Hjira"
+    assert all(f.official is not None for f in findings.officials), "no new people: all are known"
+
+
+def test_seed_003_is_india_and_israel_with_their_defence_mou():
+    findings = findings_for("003")
+    assert set(findings.countries) == {"IN", "IL"}
+    assert official_names(findings) == {"Rajesh Kumar Singh", "Israel Katz", "Amir Baram"}
+    assert agreement_names(findings) == {"India–Israel Defence MoU"}
+
+
+def test_seed_004_is_india_and_italy_with_two_agreements():
+    findings = findings_for("004")
+    assert set(findings.countries) == {"IN", "IT"}
+    assert official_names(findings) == {"Rajesh Kumar Singh", "Guido Crosetto", "Luisa Riccardi"}
+    assert agreement_names(findings) == {"SIDM–AIAD MoU", "India–Italy Joint Strategic Action Plan 2025–2029"}
+
+
+def test_different_singhs_are_never_merged_by_surname():
+    vocabulary = Vocabulary([KnownOfficial(1, "Rajnath Singh", (), "IN", "Defence Minister")])
+    findings = find_entities("Rajesh Kumar Singh met Manmohan Singh in Delhi.", vocabulary)
+    assert official_names(findings) == set()
+
+
+def test_a_bare_surname_belongs_to_the_person_already_named_in_the_story():
+    vocabulary = starting_vocabulary()
+    findings = find_entities(
+        "Defence Secretary Rajesh Kumar Singh arrived. Later, Singh said talks went well.", vocabulary
+    )
+    assert official_names(findings) == {"Rajesh Kumar Singh"}
+
+
+def test_a_bare_surname_carried_by_several_known_people_is_left_alone():
+    findings = find_entities("Singh said the talks went well.", starting_vocabulary())
+    assert official_names(findings) == set()
+
+
+def test_a_bare_surname_only_one_known_official_carries_resolves_to_that_person():
+    findings = find_entities("Crosetto told reporters the deal was near.", starting_vocabulary())
+    assert official_names(findings) == {"Guido Crosetto"}
+    assert findings.officials[0].new_alias == ""
+    assert set(findings.countries) == {"IT"}
+
+
+def test_a_close_spelling_resolves_and_is_reported_as_an_alias():
+    findings = find_entities("Abdellatif Loudiyi hosted the delegation.", starting_vocabulary())
+    assert [(f.name, f.new_alias) for f in findings.officials] == [("Abdellatif Loudiyi", "")]
+    findings = find_entities("Abdelatif Loudyi hosted the delegation.", starting_vocabulary())
+    assert [(f.name, f.new_alias) for f in findings.officials] == [("Abdellatif Loudiyi", "Abdelatif Loudyi")]
+
+
+def test_names_match_whatever_the_case_and_accents():
+    vocabulary = Vocabulary([KnownOfficial(1, "Sébastien Lecornu", (), "FR", "Prime Minister")])
+    findings = find_entities("SEBASTIEN LECORNU spoke; later sebastien lecornu left.", vocabulary)
+    assert official_names(findings) == {"Sébastien Lecornu"}
+
+
+def test_an_alias_added_by_an_editor_is_matched():
+    vocabulary = Vocabulary([KnownOfficial(1, "Narendra Modi", ("NaMo",), "IN", "Prime Minister")])
+    assert official_names(find_entities("NaMo addressed the rally.", vocabulary)) == {"Narendra Modi"}
+
+
+def test_an_unknown_person_introduced_with_a_title_becomes_a_new_official():
+    findings = find_entities(
+        "US Secretary of Defense Pete Hegseth met Indian officials in Washington.", Vocabulary()
+    )
+    [hegseth] = findings.officials
+    assert (hegseth.official, hegseth.name, hegseth.role, hegseth.country) == (
+        None,
+        "Pete Hegseth",
+        "Secretary of Defense",
+        "US",
+    )
+    assert set(findings.countries) == {"US", "IN"}
+
+
+def test_a_title_after_the_name_also_introduces_a_person():
+    findings = find_entities("Talks were led by Anna Lindqvist, the Swedish Minister for Trade.", Vocabulary())
+    [person] = findings.officials
+    assert person.name == "Anna Lindqvist"
+    assert person.country == "SE"
+    assert "Minister for Trade" in person.role
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Minister for African Cooperation spoke about Indian Ocean security.",
+        "The Defence Ministry and the Joint Working Group met on Tuesday.",
+        "Tata Advanced Systems Limited opened a plant.",
+        "The Secretary of State in charge of Foreign Trade attended.",
+        "President of the Republic addressed the Royal Armed Forces.",
+    ],
+)
+def test_institutions_and_titles_are_not_taken_for_people(sentence):
+    assert official_names(find_entities(sentence, Vocabulary())) == set()
+
+
+def test_new_people_found_in_the_seeds_with_no_known_officials_are_real_people():
+    """With an empty vocabulary, whatever the importer proposes from the seeds must be a person."""
+    real_people = {name for name, _role, _code in OFFICIALS} | {
+        "Abdeltif Loudiyi",
+        "S. Jaishankar",
+        "Omar Hjira",
+        "Abdelatif Loudyi",
+        "JD Vance",
+    }
+    for prefix in ("000", "001", "002", "003", "004"):
+        proposed = official_names(findings_for(prefix, Vocabulary()))
+        assert proposed <= real_people, f"{prefix}: {proposed - real_people}"
+
+
+def test_a_new_signing_becomes_a_new_agreement_with_kind_parties_and_date():
+    text = (
+        "India and Egypt signed a Memorandum of Understanding on cooperation in the field of critical minerals. "
+        "The Indian minister said the MoU would help."
+    )
+    findings = find_entities(text, Vocabulary(), datetime.date(2026, 3, 1))
+    [agreement] = findings.agreements
+    assert agreement.agreement is None
+    assert agreement.name == "India–Egypt Critical Minerals MoU"
+    assert (agreement.kind, agreement.parties, agreement.signed_on) == (
+        "mou",
+        ("India", "Egypt"),
+        datetime.date(2026, 3, 1),
+    )
+
+
+def test_two_stories_about_the_same_signing_get_the_same_agreement():
+    vocabulary = Vocabulary()
+    first = find_entities(
+        "India and Egypt signed an MoU on defence cooperation.", vocabulary, datetime.date(2026, 3, 1)
+    )
+    [new] = first.agreements
+    vocabulary.add_agreement(KnownAgreement(7, new.name, (), new.kind, new.parties, new.subject, new.signed_on))
+    second = find_entities(
+        "Egypt and India inked a memorandum of understanding in the defence sector on Monday.",
+        vocabulary,
+        datetime.date(2026, 3, 4),
+    )
+    assert [(f.agreement.id if f.agreement else None, f.name) for f in second.agreements] == [(7, new.name)]
+
+
+def test_a_signing_years_later_is_a_different_agreement():
+    vocabulary = starting_vocabulary()
+    findings = find_entities(
+        "India and Morocco signed an MoU on defence cooperation.", vocabulary, datetime.date(2031, 5, 1)
+    )
+    [agreement] = findings.agreements
+    assert agreement.agreement is None
+
+
+def test_mentions_that_are_not_signings_create_nothing():
+    findings = find_entities(
+        "Officials note OCP-India MoUs and more than 40 bilateral agreements; they agreed on a roadmap.",
+        Vocabulary(),
+    )
+    assert findings.agreements == ()
