@@ -17,7 +17,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility checks in the browser tests; skipped where npm is missing.
+node_modules/.installed: package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 setup: install
 	$(RUN_ENV) $(MANAGE) migrate --no-input

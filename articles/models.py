@@ -37,6 +37,17 @@ class Entry(TagBase):
         """Every story tagged with this entry; public code narrows it with .published()."""
         return Article.objects.filter(**{self.article_field: self})
 
+    @classmethod
+    def by_slug_or_former_slug(cls, slug: str):
+        """(entry, moved): the entry with this slug, or the survivor of a merge that retired it."""
+        entry = cls.objects.filter(slug=slug).first()
+        if entry is not None:
+            return entry, False
+        alias = cls.aliases.rel.related_model.objects.filter(former_slug=slug).select_related("entry").first()
+        if alias is None:
+            raise cls.DoesNotExist(slug)
+        return alias.entry, True
+
     def alias_names(self) -> list[str]:
         """Alias names; reads the prefetched aliases when there are any."""
         return [alias.name for alias in self.aliases.all()]
@@ -47,6 +58,12 @@ class Alias(models.Model):
 
     name = models.CharField(max_length=255)
     key = models.CharField(max_length=255, unique=True, editable=False)
+    former_slug = models.SlugField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="Set when a merged entry left this name behind; its old URL redirects to the survivor.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -181,6 +198,19 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The only way public code reaches articles."""
         return self.filter(status=Status.PUBLISHED)
+
+    def search(self, query: str):
+        """Stories matching every word of `query` in headline, standfirst, dateline or body."""
+        words = query.split()[:10]
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(headline__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(dateline__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return self.filter(condition)
 
     def with_vocabularies(self):
         """Prefetch the three vocabularies so a list costs the same queries for any number of rows."""

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,230 +16,463 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=255, unique=True)),
-                ('standfirst', models.TextField(blank=True, help_text='Optional summary shown under the headline.')),
-                ('body', models.TextField()),
-                ('dateline', models.CharField(blank=True, help_text='The place as written, e.g. "Rabat".', max_length=100)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, help_text='Outlet or agency, e.g. "ANI".', max_length=100)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='published', max_length=10)),
-                ('raw_text', models.TextField(editable=False, help_text='The text exactly as received (decoded).')),
-                ('source_file', models.CharField(blank=True, editable=False, max_length=255)),
-                ('content_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("headline", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=255, unique=True)),
+                (
+                    "standfirst",
+                    models.TextField(blank=True, help_text="Optional summary shown under the headline."),
+                ),
+                ("body", models.TextField()),
+                (
+                    "dateline",
+                    models.CharField(blank=True, help_text='The place as written, e.g. "Rabat".', max_length=100),
+                ),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text='Outlet or agency, e.g. "ANI".', max_length=100),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "raw_text",
+                    models.TextField(editable=False, help_text="The text exactly as received (decoded)."),
+                ),
+                ("source_file", models.CharField(blank=True, editable=False, max_length=255)),
+                ("content_key", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': [models.OrderBy(models.F('published_on'), descending=True, nulls_last=True), '-id'],
-                'permissions': [('publish_article', 'Can publish and unpublish stories')],
+                "ordering": [models.OrderBy(models.F("published_on"), descending=True, nulls_last=True), "-id"],
+                "permissions": [("publish_article", "Can publish and unpublish stories")],
             },
         ),
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
-                ('needs_review', models.BooleanField(db_index=True, default=False, help_text='Created by the importer on its own; an editor should check it.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('iso_code', models.CharField(max_length=2, unique=True, verbose_name='ISO 3166 code')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name="slug")),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Created by the importer on its own; an editor should check it.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("iso_code", models.CharField(max_length=2, unique=True, verbose_name="ISO 3166 code")),
             ],
             options={
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
-                'permissions': [('merge_country', 'Can merge countries')],
-                'abstract': False,
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
+                "permissions": [("merge_country", "Can merge countries")],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('needs_review', models.BooleanField(db_index=True, default=False, help_text='Created by the importer on its own; an editor should check it.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=255, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=255, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('mou', 'Memorandum of Understanding'), ('agreement', 'Agreement'), ('treaty', 'Treaty'), ('action_plan', 'Action plan'), ('roadmap', 'Roadmap'), ('framework', 'Framework'), ('letter_of_intent', 'Letter of intent'), ('declaration', 'Declaration'), ('other', 'Other')], default='agreement', max_length=20)),
-                ('signed_on', models.DateField(blank=True, null=True)),
-                ('parties', models.CharField(blank=True, help_text='The signatories, separated by semicolons: India; Morocco.', max_length=255)),
-                ('subject', models.CharField(blank=True, help_text='What it covers, e.g. defence cooperation.', max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Created by the importer on its own; an editor should check it.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=255, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=255, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mou", "Memorandum of Understanding"),
+                            ("agreement", "Agreement"),
+                            ("treaty", "Treaty"),
+                            ("action_plan", "Action plan"),
+                            ("roadmap", "Roadmap"),
+                            ("framework", "Framework"),
+                            ("letter_of_intent", "Letter of intent"),
+                            ("declaration", "Declaration"),
+                            ("other", "Other"),
+                        ],
+                        default="agreement",
+                        max_length=20,
+                    ),
+                ),
+                ("signed_on", models.DateField(blank=True, null=True)),
+                (
+                    "parties",
+                    models.CharField(
+                        blank=True,
+                        help_text="The signatories, separated by semicolons: India; Morocco.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        blank=True, help_text="What it covers, e.g. defence cooperation.", max_length=200
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'permissions': [('merge_agreement', 'Can merge agreements')],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['mou', 'agreement', 'treaty', 'action_plan', 'roadmap', 'framework', 'letter_of_intent', 'declaration', 'other'])), name='agreement_kind_valid')],
+                "ordering": ["name"],
+                "permissions": [("merge_agreement", "Can merge agreements")],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "mou",
+                                    "agreement",
+                                    "treaty",
+                                    "action_plan",
+                                    "roadmap",
+                                    "framework",
+                                    "letter_of_intent",
+                                    "declaration",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="agreement_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AgreementAlias',
+            name="AgreementAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('key', models.CharField(editable=False, max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("key", models.CharField(editable=False, max_length=255, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="articles.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'agreement aliases',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name_plural": "agreement aliases",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CountryAlias',
+            name="CountryAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('key', models.CharField(editable=False, max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.country')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("key", models.CharField(editable=False, max_length=255, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="articles.country"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'country aliases',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name_plural": "country aliases",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalArticle',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('headline', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=255)),
-                ('standfirst', models.TextField(blank=True, help_text='Optional summary shown under the headline.')),
-                ('body', models.TextField()),
-                ('dateline', models.CharField(blank=True, help_text='The place as written, e.g. "Rabat".', max_length=100)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, help_text='Outlet or agency, e.g. "ANI".', max_length=100)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='published', max_length=10)),
-                ('source_file', models.CharField(blank=True, editable=False, max_length=255)),
-                ('content_key', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("headline", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=255)),
+                (
+                    "standfirst",
+                    models.TextField(blank=True, help_text="Optional summary shown under the headline."),
+                ),
+                ("body", models.TextField()),
+                (
+                    "dateline",
+                    models.CharField(blank=True, help_text='The place as written, e.g. "Rabat".', max_length=100),
+                ),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text='Outlet or agency, e.g. "ANI".', max_length=100),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                ("source_file", models.CharField(blank=True, editable=False, max_length=255)),
+                ("content_key", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Official',
+            name="Official",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
-                ('needs_review', models.BooleanField(db_index=True, default=False, help_text='Created by the importer on its own; an editor should check it.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(blank=True, help_text='Role or title, e.g. Defence Minister.', max_length=200)),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='officials', to='articles.country')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name="slug")),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Created by the importer on its own; an editor should check it.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="Role or title, e.g. Defence Minister.", max_length=200
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="officials",
+                        to="articles.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'permissions': [('merge_official', 'Can merge officials')],
-                'abstract': False,
+                "ordering": ["name"],
+                "permissions": [("merge_official", "Can merge officials")],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='OfficialAlias',
+            name="OfficialAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('key', models.CharField(editable=False, max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.official')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("key", models.CharField(editable=False, max_length=255, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="articles.official"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'official aliases',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name_plural": "official aliases",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TaggedAgreement',
+            name="TaggedAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_articles', to='articles.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="articles.article"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_articles",
+                        to="articles.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story agreement',
+                "verbose_name": "story agreement",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='agreements',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='articles.TaggedAgreement', to='articles.Agreement', verbose_name='agreements'),
+            model_name="article",
+            name="agreements",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="articles.TaggedAgreement",
+                to="articles.Agreement",
+                verbose_name="agreements",
+            ),
         ),
         migrations.CreateModel(
-            name='TaggedCountry',
+            name="TaggedCountry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_articles', to='articles.country')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="articles.article"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_articles",
+                        to="articles.country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story country',
+                "verbose_name": "story country",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='countries',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='articles.TaggedCountry', to='articles.Country', verbose_name='countries'),
+            model_name="article",
+            name="countries",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="articles.TaggedCountry",
+                to="articles.Country",
+                verbose_name="countries",
+            ),
         ),
         migrations.CreateModel(
-            name='TaggedOfficial',
+            name="TaggedOfficial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_articles', to='articles.official')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="articles.article"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_articles",
+                        to="articles.official",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story official',
+                "verbose_name": "story official",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='officials',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='articles.TaggedOfficial', to='articles.Official', verbose_name='officials'),
+            model_name="article",
+            name="officials",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="articles.TaggedOfficial",
+                to="articles.Official",
+                verbose_name="officials",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taggedagreement',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='unique_article_agreement'),
+            model_name="taggedagreement",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="unique_article_agreement"),
         ),
         migrations.AddConstraint(
-            model_name='taggedcountry',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='unique_article_country'),
+            model_name="taggedcountry",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="unique_article_country"),
         ),
         migrations.AddConstraint(
-            model_name='taggedofficial',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='unique_article_official'),
+            model_name="taggedofficial",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="unique_article_official"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_on', '-id'], name='article_status_date_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_on", "-id"], name="article_status_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['source_file'], name='article_source_file_idx'),
+            model_name="article",
+            index=models.Index(fields=["source_file"], name="article_source_file_idx"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published'])), name='article_status_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published"])), name="article_status_valid"
+            ),
         ),
     ]

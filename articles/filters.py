@@ -1,0 +1,51 @@
+"""The one FilterSet behind the public story list and the API list."""
+
+import django_filters
+from django import forms
+
+from .models import Agreement, Article, Country, Official
+
+
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Entries by slug; a repeated parameter means the story must have all of them."""
+
+    def __init__(self, *, model, tag_field: str, label: str):
+        super().__init__(
+            field_name=f"{tag_field}__slug",
+            to_field_name="slug",
+            queryset=model.objects.all(),
+            conjoined=True,
+            distinct=True,
+            label=label,
+        )
+
+
+class ArticleFilter(django_filters.FilterSet):
+    country = SlugsFilter(model=Country, tag_field="countries", label="Country")
+    official = SlugsFilter(model=Official, tag_field="officials", label="Official")
+    agreement = SlugsFilter(model=Agreement, tag_field="agreements", label="Agreement")
+    published_after = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="gte",
+        label="Published on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        label="Published on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
+    ordering = django_filters.OrderingFilter(
+        fields=(("published_on", "published_on"), ("headline", "headline")),
+        field_labels={"published_on": "Date", "headline": "Headline"},
+        label="Order by",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["country", "official", "agreement", "published_after", "published_before", "q"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
