@@ -455,6 +455,8 @@ def _is_given_name(folded: str, start: int, end: int, matcher: _Matcher) -> bool
     """Return True if a country name that is also a given name starts a person's name."""
     if folded[start:end] not in _GIVEN_NAMES:
         return False
+    if start and folded[start - 1] in "-–—/":
+        return False  # "India-Israel Bilateral Investment Treaty": one of a pair of countries
     following = _NEXT_CAPITALISED.match(folded, end)
     if following is None or not following.group(1)[0].isupper():
         return False
@@ -503,6 +505,7 @@ def find_country_mentions(
     folded = _fold(text)
     spans = sorted((s, e) for s, e in skip_spans if e > s)
     mentions: list[CountryMention] = []
+    states_named: set[str] = set()
     claimed_until = 0
     for candidate in matcher.starts.finditer(folded):
         start = candidate.start()
@@ -514,15 +517,14 @@ def find_country_mentions(
             continue
         end, code = hit
         claimed_until = end
-        if (
-            code is None
-            or (spans and _overlaps(spans, start, end))
-            or _is_given_name(folded, start, end, matcher)
-            or _is_us_state(folded, start, end, matcher)
-        ):
+        if _is_us_state(folded, start, end, matcher):
+            states_named.add(folded[start:end])
+            continue
+        if code is None or (spans and _overlaps(spans, start, end)) or _is_given_name(folded, start, end, matcher):
             continue
         mentions.append(CountryMention(code, start, end, text[start:end]))
-    return mentions
+    # One sense per story: once "Atlanta, Georgia" shows the state is meant, "Georgia's economy" is the state too.
+    return [m for m in mentions if folded[m.start : m.end] not in states_named]
 
 
 def find_countries(text: str, **kwargs: Any) -> list[str]:

@@ -40,330 +40,41 @@ SAME_SIGNING_WINDOW = datetime.timedelta(days=45)
 # Capitalised words that belong to titles, offices and institutions, never to a person's name.
 # Data, not code: extend it when a new kind of title turns up in the news.
 TITLE_HEADS = frozenset(
-    [
-        "minister",
-        "ministers",
-        "secretary",
-        "president",
-        "vice",
-        "prime",
-        "premier",
-        "chancellor",
-        "ambassador",
-        "envoy",
-        "commissioner",
-        "chairman",
-        "chairperson",
-        "chair",
-        "chairwoman",
-        "ceo",
-        "director",
-        "governor",
-        "mayor",
-        "senator",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "emir",
-        "sheikh",
-        "sultan",
-        "general",
-        "admiral",
-        "marshal",
-        "commander",
-        "chief",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "speaker",
-        "representative",
-        "deputy",
-        "counsellor",
-        "adviser",
-        "advisor",
-        "minister-president",
-        "head",
-    ]
+    """
+    minister ministers secretary president vice prime premier chancellor ambassador envoy commissioner
+    chairman chairperson chair chairwoman ceo director governor mayor senator king queen prince princess
+    emir sheikh sultan general admiral marshal commander chief spokesperson spokesman spokeswoman
+    speaker representative deputy counsellor adviser advisor minister-president head
+    """.split()
 )
 NON_NAME_WORDS = TITLE_HEADS | frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sir",
-        "lady",
-        "lord",
-        "he",
-        "his",
-        "her",
-        "excellency",
-        "hon",
-        "honourable",
-        "honorable",
-        "shri",
-        "smt",
-        "lt",
-        "col",
-        "maj",
-        "gen",
-        "brig",
-        "capt",
-        "cmdr",
-        "res",
-        "retd",
-        "the",
-        "a",
-        "an",
-        "of",
-        "for",
-        "in",
-        "and",
-        "on",
-        "at",
-        "to",
-        "with",
-        "by",
-        "from",
-        "state",
-        "union",
-        "federal",
-        "national",
-        "foreign",
-        "external",
-        "home",
-        "interior",
-        "defence",
-        "defense",
-        "trade",
-        "commerce",
-        "industry",
-        "industries",
-        "finance",
-        "economy",
-        "economic",
-        "energy",
-        "transition",
-        "sustainable",
-        "development",
-        "cooperation",
-        "co-operation",
-        "affairs",
-        "security",
-        "justice",
-        "health",
-        "education",
-        "agriculture",
-        "culture",
-        "tourism",
-        "transport",
-        "mines",
-        "mining",
-        "minerals",
-        "oil",
-        "gas",
-        "petroleum",
-        "environment",
-        "climate",
-        "digital",
-        "technology",
-        "technologies",
-        "science",
-        "research",
-        "labour",
-        "labor",
-        "employment",
-        "youth",
-        "sports",
-        "women",
-        "family",
-        "social",
-        "water",
-        "fisheries",
-        "maritime",
-        "ocean",
-        "navy",
-        "naval",
-        "army",
-        "air",
-        "force",
-        "forces",
-        "staff",
-        "junior",
-        "senior",
-        "general",
-        "director",
-        "administration",
-        "ministry",
-        "department",
-        "office",
-        "council",
-        "committee",
-        "group",
-        "company",
-        "corporation",
-        "limited",
-        "ltd",
-        "inc",
-        "bank",
-        "summit",
-        "conference",
-        "forum",
-        "joint",
-        "working",
-        "mission",
-        "embassy",
-        "consulate",
-        "parliament",
-        "assembly",
-        "senate",
-        "house",
-        "republic",
-        "kingdom",
-        "royal",
-        "government",
-        "cabinet",
-        "investment",
-        "infrastructure",
-        "planning",
-        "budget",
-        "treasury",
-        "revenue",
-        "customs",
-        "intelligence",
-        "police",
-        "relations",
-        "communications",
-        "information",
-        "broadcasting",
-        "housing",
-        "urban",
-        "rural",
-        "railways",
-        "aviation",
-        "civil",
-        "shipping",
-        "ports",
-        "power",
-        "renewable",
-        "nuclear",
-        "space",
-        "electronics",
-        "textiles",
-        "pharmaceuticals",
-        "chemicals",
-        "fertilizers",
-        "steel",
-        "coal",
-        "food",
-        "public",
-        "minority",
-        "parliamentary",
-        "legislative",
-        "crown",
-        "supreme",
-        "high",
-        "court",
-        "african",
-        "european",
-        "asian",
-        "arab",
-        "american",
-        "international",
-        "global",
-        "regional",
-        "south",
-        "north",
-        "east",
-        "west",
-        "central",
-        "western",
-        "eastern",
-        "northern",
-        "southern",
-        "new",
-        "visiting",
-        "former",
-        "acting",
-        "incumbent",
-        "external",
-        "strategic",
-        "defence-industrial",
-        "strategic",
-        "programme",
-        "program",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "delegate",
-        "delegation",
-        "agency",
-        "authority",
-        "board",
-        "institute",
-        "university",
-        "association",
-        "federation",
-        "society",
-        "chamber",
-        "alliance",
-        "partnership",
-        "platform",
-        "plan",
-        "agreement",
-        "treaty",
-        "memorandum",
-        "understanding",
-        "mou",
-        "roadmap",
-        "framework",
-        "initiative",
-        "project",
-        "accord",
-        "pact",
-    ]
+    """
+    mr mrs ms dr prof sir lady lord he his her excellency hon honourable honorable shri smt lt col maj
+    gen brig capt cmdr res retd the a an of for in and on at to with by from state union federal
+    national foreign external home interior defence defense trade commerce industry industries finance
+    economy economic energy transition sustainable development cooperation co-operation affairs security
+    justice health education agriculture culture tourism transport mines mining minerals oil gas
+    petroleum environment climate digital technology technologies science research labour labor
+    employment youth sports women family social water fisheries maritime ocean navy naval army air force
+    forces staff junior senior general director administration ministry department office council
+    committee group company corporation limited ltd inc bank summit conference forum joint working
+    mission embassy consulate parliament assembly senate house republic kingdom royal government cabinet
+    investment infrastructure planning budget treasury revenue customs intelligence police relations
+    communications information broadcasting housing urban rural railways aviation civil shipping ports
+    power renewable nuclear space electronics textiles pharmaceuticals chemicals fertilizers steel coal
+    food public minority parliamentary legislative crown supreme high court african european asian arab
+    american international global regional south north east west central western eastern northern
+    southern new visiting former acting incumbent strategic defence-industrial programme program january
+    february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday delegate delegation agency authority board institute
+    university association federation society chamber alliance partnership platform plan agreement
+    treaty memorandum understanding mou roadmap framework initiative project accord pact armed resources
+    natural human rights welfare enterprises overseas diaspora veterans solidarity integration
+    territorial local heavy small medium micro skill skills entrepreneurship commission secretariat
+    bureau service services operations command islamic holy
+    """.split()
 )
-NAME_PARTICLES = frozenset(
-    [
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "bint",
-        "de",
-        "da",
-        "di",
-        "du",
-        "del",
-        "della",
-        "van",
-        "von",
-        "der",
-        "den",
-        "le",
-        "la",
-        "ben",
-        "abu",
-    ]
-)
+NAME_PARTICLES = frozenset("al el bin ibn bint de da di du del della van von der den le la ben abu".split())
 ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 
 # A word as written, with its position; apostrophes and hyphens stay inside names (O'Brien, Al-Hassan).
@@ -423,6 +134,11 @@ TOPICS = {
     "customs": r"customs",
 }
 _TOPIC_PATTERNS = {topic: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for topic, pattern in TOPICS.items()}
+# The words after an agreement's kind that can hold its subject: up to a comma, at most twelve words.
+FIRST_CLAUSE = re.compile(r"[^,;:()]*")
+# Capitalised words written just before a capitalised kind: the agreement's own name.
+PROPER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w’'–-]*\s+|\b\d{4}(?:[–-]\d{2,4})?\s+){2,8}$")
+LEADING_ARTICLE = re.compile(r"^(?:An?|The)\s+")
 BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*$", re.IGNORECASE)
 ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 
@@ -805,6 +521,10 @@ def find_officials(
         if not role:
             role, country_after = _title_parts(run.title_after)
             country = country or country_after
+        if role and len(words) >= 3 and run.title and run.title[-1].key not in TITLE_HEADS:
+            # "Minister for Ocean Affairs Aino Kalle Tamm": where the portfolio ends and the name begins is a
+            # guess; a wrong person is worse than a missed one.
+            continue
         if role:
             name = run.written
             if name not in findings:
@@ -838,31 +558,37 @@ def find_agreements(
 
     signings = []
     for match in SIGNING.finditer(text):
-        kind_text = match.group("kind") or match.group("kind2")
-        rest = match.group("rest") if match.group("kind") else match.group("rest2")
-        between = "" if match.group("kind") else (match.group("between") or "")
+        active = match.group("kind") is not None
+        kind_group = "kind" if active else "kind2"
+        kind_text = match.group(kind_group)
         kind = next(v for p, v in AGREEMENT_KINDS.items() if re.fullmatch(p, kind_text, re.IGNORECASE))
-        clause = rest or ""
+        rest = (match.group("rest") if active else match.group("rest2")) or ""
+        between = "" if active else (match.group("between") or "")
         parties_text = ""
-        if between_match := BETWEEN.search(between) or BETWEEN.search(clause):
+        if between_match := BETWEEN.search(between) or BETWEEN.search(rest):
             parties_text = between_match.group(0)
-            clause = clause.replace(parties_text, " ")
-        topics = topics_in(clause.split(" between ")[0]) if clause else frozenset()
-        parties = _parties(parties_text, story_countries, text[max(0, match.start() - 300) : match.end()])
-        signings.append((kind, topics, parties))
+            rest = rest.replace(parties_text, " ")
+        # The subject is in the words right after the kind, up to the end of the clause.
+        clause = " ".join(FIRST_CLAUSE.match(rest).group().split()[:12])
+        proper_name = _proper_name(text, match.start(kind_group), match.end(kind_group))
+        topics = topics_in(proper_name or clause)
+        parties = _parties(
+            parties_text, story_countries, proper_name or text[max(0, match.start() - 300) : match.end()]
+        )
+        signings.append((kind, topics, parties, proper_name))
 
     # A later "the signing of this MoU" without subject repeats an earlier one of the same kind.
-    described = {kind for kind, topics, _parties in signings if topics}
-    for kind, topics, parties in signings:
-        if not topics and kind in described:
+    described = {kind for kind, topics, _parties, _name in signings if topics}
+    for kind, topics, parties, proper_name in signings:
+        if not topics and not proper_name and kind in described:
             continue
         known = _same_signing(vocabulary, kind, topics, parties, published_on)
         if known is not None:
             findings.setdefault(known.name, _known(known))
             continue
-        if kind == "agreement" and not topics:
+        if kind == "agreement" and not topics and not proper_name:
             continue  # "signed an agreement" alone says too little to file
-        name = _agreement_name(kind, topics, parties)
+        name = proper_name or _agreement_name(kind, topics, parties)
         if not any(f.agreement is None and f.name == name for f in findings.values()):
             findings[name] = AgreementFinding(
                 None,
@@ -873,6 +599,17 @@ def find_agreements(
                 signed_on=published_on,
             )
     return list(findings.values())
+
+
+def _proper_name(text: str, kind_start: int, kind_end: int) -> str:
+    """ "An India-Israel Bilateral Investment Treaty was signed" -> "India-Israel Bilateral Investment Treaty"."""
+    if not text[kind_start].isupper():
+        return ""
+    words = PROPER_NAME_BEFORE.search(text[max(0, kind_start - 120) : kind_start])
+    if words is None:
+        return ""
+    name = f"{LEADING_ARTICLE.sub('', words.group().strip())} {text[kind_start:kind_end]}"
+    return name if len(name.split()) >= 3 else ""
 
 
 def _known(agreement: KnownAgreement) -> AgreementFinding:

@@ -144,6 +144,8 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:©|copyright ©|\(c\) \d{4}).{0,150}|.{0,150}\ball rights reserved\.?", _I),
     re.compile(r"(?:published|updated|last updated|posted)(?:\s*:| on| at)\s*.{0,30}\d.{0,30}", _I),
     re.compile(r"\(?\s*(?:photo|image|file photo|representative image)s?(?: credit)?\s*[:|].{0,100}", _I),
+    # Wire credits: "(Reporting by Shivam Patel; Editing by Kim Coghill)".
+    re.compile(r"\(\s*(?:additional )?(?:reporting|writing|editing|compiled) by [^()]{1,200}\)", _I),
     # Wire end markers.
     re.compile(r"(?:ends?|eom|#{3}|-+\s*30\s*-+)\.?", _I),
     # Syndication disclaimers: "(This story has not been edited by … staff and is

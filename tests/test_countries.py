@@ -396,3 +396,15 @@ def test_mentions_keep_the_original_text_and_offsets():
 
 def test_find_countries_lists_each_code_once_in_order_of_first_mention():
     assert find_countries("India, Morocco, India and then Indian and Moroccan firms") == ["IN", "MA"]
+
+
+def test_once_a_story_names_the_us_state_georgia_every_georgia_in_it_is_the_state():
+    text = (
+        "Georgia Governor Brian Kemp met the delegation in Atlanta, Georgia. "
+        "Indian firms praised Georgia's economy."
+    )
+    assert find_countries(text) == ["IN"]
+
+
+def test_a_given_name_country_joined_to_another_country_is_a_country():
+    assert find_countries("The India-Israel Bilateral Investment Treaty was signed.") == ["IN", "IL"]

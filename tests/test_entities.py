@@ -232,3 +232,39 @@ def test_mentions_that_are_not_signings_create_nothing():
         Vocabulary(),
     )
     assert findings.agreements == ()
+
+
+def test_a_portfolio_between_title_and_name_stays_in_the_role():
+    text = "Her Nigerian counterpart, Minister of State for Petroleum Resources Heineken Lokpobiri, signed it."
+    [person] = find_entities(text, Vocabulary()).officials
+    assert person.name == "Heineken Lokpobiri"
+    assert person.role == "Minister of State for Petroleum Resources"
+
+
+def test_a_demonym_in_the_title_gives_the_new_official_a_country():
+    [person] = find_entities("He met French Armed Forces Minister Catherine Vautrin.", Vocabulary()).officials
+    assert (person.name, person.role, person.country) == ("Catherine Vautrin", "Armed Forces Minister", "FR")
+
+
+def test_an_unknown_three_word_name_after_a_portfolio_is_not_guessed():
+    text = "The Minister for Ocean Affairs Aino Kalle Tamm opened the port."
+    assert official_names(find_entities(text, Vocabulary())) == set()
+
+
+def test_an_agreement_reported_by_its_own_name_keeps_that_name():
+    text = "An India-Israel Bilateral Investment Treaty was signed in September 2025."
+    [agreement] = find_entities(text, Vocabulary(), datetime.date(2026, 5, 2)).agreements
+    assert (agreement.name, agreement.kind, agreement.parties, agreement.subject) == (
+        "India-Israel Bilateral Investment Treaty",
+        "treaty",
+        ("India", "Israel"),
+        "investment",
+    )
+
+
+def test_the_subject_of_a_signing_comes_from_its_own_clause_only():
+    text = (
+        "India and France signed an agreement on Friday for jet engines, French Armed Forces Minister "
+        "Catherine Vautrin said after meeting the Defence Minister."
+    )
+    assert find_entities(text, Vocabulary()).agreements == ()

@@ -512,3 +512,12 @@ def test_chrome_glued_to_the_end_of_the_last_line_is_removed():
 def test_whitespace_inside_a_paragraph_is_collapsed():
     article = parse_text("The   ministers\nmet\t on\u00a0Monday.\n\n\n\nTrade  grew.\n")
     assert article.body == "The ministers met on Monday.\n\nTrade grew."
+
+
+def test_wire_reporting_credits_are_removed_from_the_body():
+    parsed = parse_text(
+        " date 2026-03-14 NEW DELHI, March 14 (Reuters) - India and France signed a deal.\n\n"
+        "(Reporting by Shivam Patel; Editing by Kim Coghill)\n"
+    )
+    assert parsed.body == "India and France signed a deal."
+    assert parsed.source == "Reuters"
