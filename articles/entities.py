@@ -21,6 +21,7 @@ The rules, in the order they run:
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -62,16 +63,16 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
     investment infrastructure planning budget treasury revenue customs intelligence police relations
     communications information broadcasting housing urban rural railways aviation civil shipping ports
     power renewable nuclear space electronics textiles pharmaceuticals chemicals fertilizers steel coal
-    food public minority parliamentary legislative crown supreme high court african european asian arab
-    american international global regional south north east west central western eastern northern
-    southern new visiting former acting incumbent strategic defence-industrial programme program january
-    february march april may june july august september october november december monday tuesday
-    wednesday thursday friday saturday sunday delegate delegation agency authority board institute
-    university association federation society chamber alliance partnership platform plan agreement
-    treaty memorandum understanding mou roadmap framework initiative project accord pact armed resources
-    natural human rights welfare enterprises overseas diaspora veterans solidarity integration
-    territorial local heavy small medium micro skill skills entrepreneurship commission secretariat
-    bureau service services operations command islamic holy
+    food public minority parliamentary legislative crown united states emirates nations supreme high
+    court african european asian arab american international global regional south north east west
+    central western eastern northern southern new visiting former acting incumbent strategic defence-
+    industrial programme program january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday delegate delegation
+    agency authority board institute university association federation society chamber alliance
+    partnership platform plan agreement treaty memorandum understanding mou roadmap framework initiative
+    project accord pact armed resources natural human rights welfare enterprises overseas diaspora
+    veterans solidarity integration territorial local heavy small medium micro skill skills
+    entrepreneurship commission secretariat bureau service services operations command islamic holy
     """.split()
 )
 NAME_PARTICLES = frozenset("al el bin ibn bint de da di du del della van von der den le la ben abu".split())
@@ -138,6 +139,10 @@ _TOPIC_PATTERNS = {topic: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for t
 FIRST_CLAUSE = re.compile(r"[^,;:()]*")
 # Capitalised words written just before a capitalised kind: the agreement's own name.
 PROPER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w’'–-]*\s+|\b\d{4}(?:[–-]\d{2,4})?\s+){2,8}$")
+# What may stand before a role ("'s the visiting ...") or after it ("... of the"), but is not part of it.
+ROLE_LEAD = re.compile(r"^(?:['’]s\b|[\s,]+|the\b|visiting\b|[a-z]+\b)+")
+ROLE_TAIL = re.compile(r"(?:[\s,]+|\b(?:of|for|in|and|the)\b)+$")
+PARENTHESES = re.compile(r"\([^()]*\)")
 LEADING_ARTICLE = re.compile(r"^(?:An?|The)\s+")
 BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*$", re.IGNORECASE)
 ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
@@ -197,35 +202,40 @@ class Findings:
     agreements: tuple[AgreementFinding, ...]
 
 
-@dataclass(frozen=True)
+@functools.lru_cache(maxsize=200_000)
+def _word_facts(text: str) -> tuple[str, str, bool, bool]:
+    """(bare, key, is_initial, is_capitalised) of a word; news repeats its words, so this is cached."""
+    stripped = text.rstrip(".")
+    is_initial = stripped.isupper() and stripped.isalpha() and len(stripped) <= 2
+    bare = text if is_initial else POSSESSIVE.sub("", stripped)
+    return bare, name_key(bare), is_initial, text[:1].isupper()
+
+
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word of the text with its position and the facts the finders ask about it."""
 
-    @cached_property
-    def key(self) -> str:
-        return name_key(self.bare)
+    __slots__ = ("text", "start", "end", "bare", "key", "is_initial", "is_capitalised")
 
-    @property
-    def bare(self) -> str:
-        """The word without a possessive or a full stop: "Malhotra’s" -> "Malhotra"."""
-        if self.is_initial:
-            return self.text
-        return POSSESSIVE.sub("", self.text.rstrip("."))
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end = text, start, end
+        self.bare, self.key, self.is_initial, self.is_capitalised = _word_facts(text)
 
-    @property
-    def is_capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def is_initial(self) -> bool:
-        bare = self.text.rstrip(".")
-        return bare.isupper() and bare.isalpha() and len(bare) <= 2
+    def __repr__(self):
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokenise(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def word_stream(tokens: Sequence[Token]) -> tuple[list[str], list[int]]:
+    """The folded words of the tokens and the token each came from ("India-Italy" is two words)."""
+    words, owners = [], []
+    for n, token in enumerate(tokens):
+        for word in token.key.split():
+            words.append(word)
+            owners.append(n)
+    return words, owners
 
 
 def topics_in(text: str) -> frozenset[str]:
@@ -243,23 +253,27 @@ def similar(a: str, b: str) -> float:
 class PhraseIndex:
     """Finds known phrases (folded, whole words) in a token stream, longest first."""
 
-    def __init__(self, phrases: Iterable[tuple[str, object]]):
+    def __init__(self, phrases: Iterable[tuple[str, object]] = ()):
         self.by_key: dict[tuple[str, ...], object] = {}
+        self.longest = 0
+        self.first_words: set[str] = set()
         for phrase, value in phrases:
-            words = tuple(name_key(phrase).split())
-            if words:
-                self.by_key.setdefault(words, value)
-        self.longest = max((len(words) for words in self.by_key), default=0)
-        self.first_words = {words[0] for words in self.by_key}
+            self.add(phrase, value)
 
-    def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, object]]:
-        """(first token, end token, value) for each non-overlapping match, word by word."""
-        # "India-Italy" is one token but two words: match on words, report tokens.
-        words, owners = [], []
-        for n, token in enumerate(tokens):
-            for word in token.key.split():
-                words.append(word)
-                owners.append(n)
+    def add(self, phrase: str, value: object, *, replace: bool = False):
+        words = tuple(name_key(phrase).split())
+        if not words:
+            return
+        if replace:
+            self.by_key[words] = value
+        else:
+            self.by_key.setdefault(words, value)
+        self.longest = max(self.longest, len(words))
+        self.first_words.add(words[0])
+
+    def find(self, stream: tuple[list[str], list[int]]) -> list[tuple[int, int, object]]:
+        """(first token, end token, value) for each non-overlapping match in a `word_stream`."""
+        words, owners = stream
         found, i = [], 0
         while i < len(words):
             match = None
@@ -287,31 +301,39 @@ class Vocabulary:
     country_aliases: dict[str, str] = field(default_factory=dict)  # alias as written -> ISO code
 
     def __post_init__(self):
-        self._reindex()
-
-    def _reindex(self):
-        self.official_index = PhraseIndex(
-            (phrase, official) for official in self.officials for phrase in (official.name, *official.aliases)
-        )
-        self.agreement_index = PhraseIndex(
-            (phrase, agreement) for agreement in self.agreements for phrase in (agreement.name, *agreement.aliases)
-        )
+        self.official_index = PhraseIndex()
+        self.agreement_index = PhraseIndex()
         self.by_surname: dict[str, list[KnownOfficial]] = {}
         self.by_initial: dict[str, list[KnownOfficial]] = {}
         for official in self.officials:
-            for spelling in (official.name, *official.aliases):
-                parts = _name_parts(name_key(spelling))
-                if len(parts) >= 2 and not ROMAN_NUMERAL.match(parts[-1].upper()):
-                    self.by_surname.setdefault(parts[-1], []).append(official)
-                    self.by_initial.setdefault(parts[-1][0], []).append(official)
+            self._index_official(official)
+        for agreement in self.agreements:
+            self._index_agreement(agreement)
+
+    def _index_official(self, official: KnownOfficial):
+        for spelling in (official.name, *official.aliases):
+            self.official_index.add(spelling, official, replace=True)
+            parts = _name_parts(name_key(spelling))
+            if len(parts) >= 2 and not ROMAN_NUMERAL.match(parts[-1].upper()):
+                self.by_surname.setdefault(parts[-1], []).append(official)
+                self.by_initial.setdefault(parts[-1][0], []).append(official)
+
+    def _index_agreement(self, agreement: KnownAgreement):
+        for spelling in (agreement.name, *agreement.aliases):
+            self.agreement_index.add(spelling, agreement, replace=True)
 
     def add_official(self, official: KnownOfficial):
-        self.officials = [o for o in self.officials if o.id is None or o.id != official.id] + [official]
-        self._reindex()
+        """Learn a new official, or a known one's new aliases, without rebuilding the indexes."""
+        if official.id is not None:
+            for index in (self.by_surname, self.by_initial):
+                for key, holders in index.items():
+                    if any(o.id == official.id for o in holders):
+                        index[key] = [o for o in holders if o.id != official.id]
+        self._index_official(official)
 
     def add_agreement(self, agreement: KnownAgreement):
         self.agreements = [a for a in self.agreements if a.id is None or a.id != agreement.id] + [agreement]
-        self._reindex()
+        self._index_agreement(agreement)
 
     def surname_holders(self, surname_key: str) -> list[KnownOfficial]:
         return list({o.name: o for o in self.by_surname.get(surname_key, [])}.values())
@@ -349,34 +371,35 @@ class Vocabulary:
 
 
 def _is_name_word(token: Token) -> bool:
-    if not token.is_capitalised:
-        return False
-    if token.is_initial or ROMAN_NUMERAL.match(token.text):
+    return token.is_capitalised and _is_name_key(token.text, token.key, token.is_initial)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _is_name_key(text: str, key: str, is_initial: bool) -> bool:
+    if is_initial or ROMAN_NUMERAL.match(text):
         return True
-    bare = token.text.rstrip(".")
+    bare = text.rstrip(".")
     if bare.isupper() and len(bare) > 2:
         return False  # acronyms: OCP, DRDO, SIDM
-    return token.key not in NON_NAME_WORDS and token.key.split()[0] not in NON_NAME_WORDS
+    return key not in NON_NAME_WORDS and key.split()[0] not in NON_NAME_WORDS
 
 
+@functools.cache
 def _country_words() -> frozenset[str]:
+    """Single words that name a country or its people ("Morocco", "Moroccan"); "Costa" alone does not."""
     words = set()
     for country in all_countries():
         for form in (country.name, *country.variants, *country.demonyms):
-            words.update(name_key(form).split())
-            words.add(name_key(form))
+            key = name_key(form)
+            if " " not in key:
+                words.add(key)
     return frozenset(words)
 
 
-_COUNTRY_WORDS: frozenset[str] | None = None
-
-
 def _is_country_word(token: Token) -> bool:
-    global _COUNTRY_WORDS
-    if _COUNTRY_WORDS is None:
-        _COUNTRY_WORDS = _country_words()
     key = token.key.removesuffix(" s")
-    return key in _COUNTRY_WORDS or key.rstrip("s") in _COUNTRY_WORDS
+    words = _country_words()
+    return key in words or key.rstrip("s") in words
 
 
 @dataclass(frozen=True)
@@ -445,7 +468,7 @@ def _name_runs(tokens: Sequence[Token], claimed: set[int], text: str) -> list[Na
 def _is_title_word(token: Token) -> bool:
     if token.text in {"(", ")", ",", "’s", "'s"}:
         return token.text != ","
-    if token.key in {"of", "for", "in", "charge", "and", "the"}:
+    if token.key in {"of", "for", "in", "charge", "and", "the", "visiting", "former", "acting"}:
         return True
     if not token.is_capitalised:
         return False
@@ -459,21 +482,22 @@ def _is_title_word(token: Token) -> bool:
 
 def _title_parts(words: Sequence[Token]) -> tuple[str, str | None]:
     """Split title words into (role, country code): "US Secretary of Defense" -> ("Secretary of Defense", "US")."""
-    text = " ".join(token.text for token in words)
-    text = re.sub(r"\s+([,)])", r"\1", text).replace("( ", "(")
-    mentions = find_country_mentions(text)
-    country = mentions[0].code if mentions else None
     head = next((n for n, token in enumerate(words) if token.key in TITLE_HEADS), None)
     if head is None:
-        return "", country
-    # The role runs from the first capitalised title word that is not a country or a possessive.
-    start = 0
-    for n, token in enumerate(words[: head + 1]):
-        if _is_country_word(token) or token.key in {"the", "visiting", "s"} or not token.is_capitalised:
-            start = n + 1
-    role_words = [token.text for token in words[start:] if token.text not in {"’s", "'s"}]
-    role = re.sub(r"\s+([,)])", r"\1", " ".join(role_words)).replace("( ", "(").strip(" ,")
-    role = re.sub(r"\s+(?:of|for|in|and|the)$", "", role)
+        return "", None
+    # Rebuild the title as written, remembering where each word starts.
+    text, starts = "", []
+    for token in words:
+        if text and token.text not in {",", ")"} and not text.endswith("("):
+            text += " "
+        starts.append(len(text))
+        text += token.text
+    mentions = find_country_mentions(text)
+    country = mentions[0].code if mentions else None
+    # The role begins after the last country named before its head: "Morocco's Defence Minister".
+    start = max((m.end for m in mentions if m.end <= starts[head]), default=0)
+    role = ROLE_LEAD.sub("", text[start:])
+    role = ROLE_TAIL.sub("", role)
     return role, country
 
 
@@ -485,14 +509,15 @@ def _looks_like_person(run: NameRun) -> bool:
 
 
 def find_officials(
-    text: str, tokens: Sequence[Token], vocabulary: Vocabulary
+    text: str, tokens: Sequence[Token], vocabulary: Vocabulary, stream: tuple[list[str], list[int]] | None = None
 ) -> tuple[list[OfficialFinding], set[int], list[tuple[int, int]]]:
     """Officials in the text, the token positions they claim, and their character spans."""
+    stream = stream or word_stream(tokens)
     findings: dict[str, OfficialFinding] = {}
     claimed: set[int] = set()
     spans: list[tuple[int, int]] = []
 
-    for first, end, official in vocabulary.official_index.find(tokens):
+    for first, end, official in vocabulary.official_index.find(stream):
         findings.setdefault(official.name, OfficialFinding(official, official.name))
         claimed.update(range(first, end))
         spans.append((tokens[first].start, tokens[end - 1].end))
@@ -551,9 +576,11 @@ def find_agreements(
     vocabulary: Vocabulary,
     story_countries: Sequence[str],
     published_on: datetime.date | None,
+    stream: tuple[list[str], list[int]] | None = None,
 ) -> list[AgreementFinding]:
+    stream = stream or word_stream(tokens)
     findings: dict[str, AgreementFinding] = {}
-    for _first, _end, agreement in vocabulary.agreement_index.find(tokens):
+    for _first, _end, agreement in vocabulary.agreement_index.find(stream):
         findings.setdefault(agreement.name, _known(agreement))
 
     signings = []
@@ -569,7 +596,7 @@ def find_agreements(
             parties_text = between_match.group(0)
             rest = rest.replace(parties_text, " ")
         # The subject is in the words right after the kind, up to the end of the clause.
-        clause = " ".join(FIRST_CLAUSE.match(rest).group().split()[:12])
+        clause = " ".join(FIRST_CLAUSE.match(PARENTHESES.sub(" ", rest)).group().split()[:12])
         proper_name = _proper_name(text, match.start(kind_group), match.end(kind_group))
         topics = topics_in(proper_name or clause)
         parties = _parties(
@@ -675,7 +702,8 @@ def _agreement_name(kind: str, topics: frozenset[str], parties: tuple[str, ...])
 def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None) -> Findings:
     """Everything the story is about, from its body text."""
     tokens = tokenise(text)
-    officials, _claimed, spans = find_officials(text, tokens, vocabulary)
+    stream = word_stream(tokens)
+    officials, _claimed, spans = find_officials(text, tokens, vocabulary, stream)
     countries: list[str] = []
     for mention in find_country_mentions(text, skip_spans=spans, extra_names=vocabulary.country_aliases):
         if mention.code not in countries:
@@ -684,5 +712,5 @@ def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date
         country = finding.official.country if finding.official else finding.country
         if country and country not in countries:
             countries.append(country)
-    agreements = find_agreements(text, tokens, vocabulary, countries, published_on)
+    agreements = find_agreements(text, tokens, vocabulary, countries, published_on, stream)
     return Findings(tuple(countries), tuple(officials), tuple(agreements))

@@ -205,21 +205,26 @@ class Importer:
 
     @staticmethod
     def _new_agreement(finding) -> Agreement:
-        name = finding.name
-        if Agreement.objects.filter(name__iexact=name).exists() and finding.signed_on:
-            name = f"{name} ({finding.signed_on.year})"
-        agreement, _created = Agreement.objects.get_or_create(
-            name__iexact=name,
-            defaults={
-                "name": name,
-                "kind": finding.kind,
-                "signed_on": finding.signed_on,
-                "parties": "; ".join(finding.parties)[:255],
-                "subject": finding.subject[:200],
-                "needs_review": True,
-            },
+        """A new agreement for review; a name already taken by another signing gets its year, then its date."""
+        names = [finding.name]
+        if finding.signed_on:
+            names += [
+                f"{finding.name} ({finding.signed_on.year})",
+                f"{finding.name} ({finding.signed_on.isoformat()})",
+            ]
+        names += [f"{finding.name} ({n})" for n in range(2, 100)]
+        taken = {
+            name.lower()
+            for name in Agreement.objects.filter(name__istartswith=finding.name).values_list("name", flat=True)
+        }
+        return Agreement.objects.create(
+            name=next(name for name in names if name.lower() not in taken),
+            kind=finding.kind,
+            signed_on=finding.signed_on,
+            parties="; ".join(finding.parties)[:255],
+            subject=finding.subject[:200],
+            needs_review=True,
         )
-        return agreement
 
 
 def unique_slug(headline: str, published_on: datetime.date | None = None) -> str:

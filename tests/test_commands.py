@@ -266,3 +266,19 @@ def test_ensure_editor_creates_a_staff_editor_with_a_generated_password(settings
     again = io.StringIO()
     call_command("ensure_editor", stdout=again)
     assert password in again.getvalue(), "a second run keeps the same password"
+
+
+def test_separate_signings_of_the_same_kind_become_separate_agreements(tmp_path):
+    for n, date in enumerate(["2021-03-01", "2023-05-01", "2023-11-20"]):
+        (tmp_path / f"{n}.txt").write_text(
+            f" date {date} Nairobi, Mar 1 India and Kenya signed an MoU on health cooperation in round {n}.\n",
+            encoding="utf-8",
+        )
+    run_import(str(tmp_path))
+    names = sorted(Agreement.objects.filter(needs_review=True).values_list("name", flat=True))
+    assert names == [
+        "India–Kenya Health MoU",
+        "India–Kenya Health MoU (2023)",
+        "India–Kenya Health MoU (2023-11-20)",
+    ]
+    assert all(a.articles.count() == 1 for a in Agreement.objects.filter(needs_review=True))

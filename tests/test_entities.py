@@ -268,3 +268,9 @@ def test_the_subject_of_a_signing_comes_from_its_own_clause_only():
         "Catherine Vautrin said after meeting the Defence Minister."
     )
     assert find_entities(text, Vocabulary()).agreements == ()
+
+
+def test_the_subject_after_an_abbreviation_in_brackets_is_read():
+    text = "India and Kenya signed a Memorandum of Understanding (MoU) on health cooperation, officials said."
+    [agreement] = find_entities(text, Vocabulary(), datetime.date(2026, 1, 1)).agreements
+    assert (agreement.name, agreement.subject) == ("India–Kenya Health MoU", "health")
