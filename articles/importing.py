@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -89,7 +90,7 @@ class Importer:
 
     def import_bytes(self, data: bytes, filename: str) -> ImportResult:
         parsed = parsing.parse_article(data)
-        key = parsing.content_key(parsed.raw_text)
+        key = parsed.content_key
         pending: list[KnownOfficial | KnownAgreement] = []
         with transaction.atomic():
             result = self._import(parsed, key, filename, pending)
@@ -133,11 +134,22 @@ class Importer:
         article.save()
         findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
         result = ImportResult(Outcome.CREATED, article)
-        self.tag(article, findings, pending, result.new_entries)
+        self.tag(article, findings, pending, result.new_entries, new=True)
         return result
 
-    def tag(self, article: Article, findings: Findings, pending: list, new_entries: list[str] | None = None):
-        """Add what was found to the story, creating entries for review; never removes a tag."""
+    def tag(
+        self,
+        article: Article,
+        findings: Findings,
+        pending: list,
+        new_entries: list[str] | None = None,
+        *,
+        new: bool = False,
+    ):
+        """Add what was found to the story, creating entries for review; never removes a tag.
+
+        `new` says the story was just created, so it has no tags to read first.
+        """
         new_entries = [] if new_entries is None else new_entries
         official_ids = []
         for finding in findings.officials:
@@ -185,13 +197,17 @@ class Importer:
             new_entries.append(f"agreement {agreement.name}")
 
         country_ids = [self.country_ids[code] for code in findings.countries if code in self.country_ids]
-        self._link(TaggedCountry, article, country_ids)
-        self._link(TaggedOfficial, article, official_ids)
-        self._link(TaggedAgreement, article, agreement_ids)
+        self._link(TaggedCountry, article, country_ids, new)
+        self._link(TaggedOfficial, article, official_ids, new)
+        self._link(TaggedAgreement, article, agreement_ids, new)
 
     @staticmethod
-    def _link(through, article: Article, tag_ids):
-        have = set(through.objects.filter(content_object=article).values_list("tag_id", flat=True))
+    def _link(through, article: Article, tag_ids, new: bool):
+        if not tag_ids:
+            return
+        have = (
+            set() if new else set(through.objects.filter(content_object=article).values_list("tag_id", flat=True))
+        )
         wanted = list(dict.fromkeys(pk for pk in tag_ids if pk not in have))
         through.objects.bulk_create([through(content_object=article, tag_id=pk) for pk in wanted])
 
@@ -233,6 +249,10 @@ def unique_slug(headline: str, published_on: datetime.date | None = None) -> str
     candidates = [base]
     if published_on:
         candidates.append(f"{base}-{published_on:%Y-%m-%d}")
-    candidates += [f"{base}-{n}" for n in range(2, 1000)]
-    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    return next(slug for slug in candidates if slug not in taken)
+    candidates += [f"{base}-{n}" for n in range(2, 12)]
+    # Exact candidates keep to the unique index; a LIKE 'base%' would read the whole table.
+    taken = set(Article.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    free = [slug for slug in candidates if slug not in taken]
+    if free:
+        return free[0]
+    return f"{base}-{uuid.uuid4().hex[:8]}"

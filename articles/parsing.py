@@ -49,6 +49,7 @@ class ParsedArticle:
     source: str
     raw_text: str
     warnings: tuple[str, ...]
+    content_key: str = ""  # content_key(raw_text), computed once while parsing
 
 
 # --- Agencies -------------------------------------------------------------------------
@@ -547,6 +548,7 @@ def parse_text(text: str) -> ParsedArticle:
     normalised = normalise(text)
     if not normalised.strip():
         raise ParseError(EMPTY_FILE)
+    key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
     for pattern in TRAILING_CHROME:
         normalised = pattern.sub("", normalised)
     warnings: list[str] = []
@@ -603,6 +605,7 @@ def parse_text(text: str) -> ParsedArticle:
         source=source,
         raw_text=text,
         warnings=tuple(warnings),
+        content_key=key,
     )
 
 

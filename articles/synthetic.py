@@ -146,7 +146,7 @@ def story(number: int, people: dict[str, list[Person]], start: datetime.date) ->
     demonym = country_by_code(partner).demonyms[0] if country_by_code(partner).demonyms else partner_name
     lead = (
         f" date {date:%Y-%m-%d} {city} [{country_by_code(host).name}], {date:%B} {date.day} ({agency}): "
-        f"{ours.role} {ours.name} held talks with {possessive(partner_name)} {theirs.role} {theirs.name} "
+        f"Indian {ours.role} {ours.name} held talks with {possessive(partner_name)} {theirs.role} {theirs.name} "
         f"in {city} "
         f"on {date:%A}, as the two countries sought to deepen cooperation in {topic}."
     )
