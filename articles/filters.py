@@ -41,6 +41,7 @@ class ArticleFilter(django_filters.FilterSet):
         fields=(("published_on", "published_on"), ("headline", "headline")),
         field_labels={"published_on": "Date", "headline": "Headline"},
         label="Order by",
+        empty_label="Best match, then newest",
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from . import search
 from .text import ascii_slug, name_key
 
 
@@ -200,17 +201,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def search(self, query: str):
-        """Stories matching every word of `query` in headline, standfirst, dateline or body."""
-        words = query.split()[:10]
-        condition = Q()
-        for word in words:
-            condition &= (
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(dateline__icontains=word)
-                | Q(body__icontains=word)
-            )
-        return self.filter(condition)
+        """Stories matching `query`, annotated with `rank` and best first (see articles/search.py)."""
+        return search.search(self, query)
 
     def with_vocabularies(self):
         """Prefetch the three vocabularies so a list costs the same queries for any number of rows."""

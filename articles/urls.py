@@ -1,14 +1,26 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.generic import TemplateView
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="home"),
+    path("", views.home, name="home"),
+    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
     path("articles/", views.ArticleListView.as_view(), name="list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("countries/", views.CountryListView.as_view(), name="countries"),
     path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country"),
+    path("countries/<slug:slug>/feed/", feeds.CountryFeed(), name="country_feed"),
+    path("officials/", views.OfficialListView.as_view(), name="officials"),
     path("officials/<slug:slug>/", views.OfficialDetailView.as_view(), name="official"),
+    path("officials/<slug:slug>/feed/", feeds.OfficialFeed(), name="official_feed"),
+    path("agreements/", views.AgreementListView.as_view(), name="agreements"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),
+    path("agreements/<slug:slug>/feed/", feeds.AgreementFeed(), name="agreement_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]

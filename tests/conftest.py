@@ -34,7 +34,7 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     """Debian's Chromium driven by Playwright; CI installs it, elsewhere the browser tests skip without it."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
@@ -42,12 +42,22 @@ def browser():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still sync.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # With that loop marked as running, Django hands out new connection objects (its connections are kept
+    # per async context then). The test database's serialized contents live on the old ones: carry them over,
+    # or serialized_rollback silently restores nothing and the countries vanish after the first browser test.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         yield chromium
         chromium.close()
+        # Close them while they are still reachable, so that the test database can be dropped afterwards.
+        connections.close_all()
 
 
 @pytest.fixture

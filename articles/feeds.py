@@ -1,0 +1,103 @@
+"""RSS feeds: the latest published stories, and the latest on one country, official or agreement."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .models import Agreement, Article, Country, Official
+
+FEED_LENGTH = 20
+
+
+class EntryMoved(Exception):
+    """The slug belonged to an entry merged into `entry`."""
+
+    def __init__(self, entry):
+        super().__init__(entry.slug)
+        self.entry = entry
+
+
+def feed_url(entry) -> str:
+    return reverse(f"articles:{entry._meta.model_name}_feed", args=[entry.slug])
+
+
+class LatestStoriesFeed(Feed):
+    title = "Ties: latest stories"
+    description = "The latest stories on bilateral ties: visits, agreements, trade and defence."
+
+    def link(self):
+        return reverse("articles:home")
+
+    def items(self):
+        return Article.objects.published().with_vocabularies()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst or next(iter(item.paragraphs), "")
+
+    def item_pubdate(self, item):
+        if item.published_on is None:
+            return item.created_at
+        return datetime.datetime.combine(item.published_on, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.source or None
+
+    def item_categories(self, item):
+        # .all() reads the prefetched tags; names() would query once per story.
+        return [
+            tag.name for field in ("countries", "officials", "agreements") for tag in getattr(item, field).all()
+        ]
+
+
+class EntryFeed(LatestStoriesFeed):
+    """The latest published stories tagged with one entry; a merged entry's old feed redirects."""
+
+    model = None
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except EntryMoved as moved:
+            return redirect(feed_url(moved.entry), permanent=True)
+
+    def get_object(self, request, slug):
+        try:
+            entry, moved = self.model.by_slug_or_former_slug(slug)
+        except self.model.DoesNotExist:
+            raise Http404(f"No {self.model._meta.verbose_name} {slug!r}") from None
+        if moved:
+            raise EntryMoved(entry)
+        return entry
+
+    def title(self, entry):
+        return f"Ties: {entry.name}"
+
+    def description(self, entry):
+        return f"The latest stories on {entry.name}."
+
+    def link(self, entry):
+        return entry.get_absolute_url()
+
+    def items(self, entry):
+        return entry.articles.published().with_vocabularies()[:FEED_LENGTH]
+
+
+class CountryFeed(EntryFeed):
+    model = Country
+
+
+class OfficialFeed(EntryFeed):
+    model = Official
+
+
+class AgreementFeed(EntryFeed):
+    model = Agreement

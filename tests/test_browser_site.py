@@ -1,0 +1,70 @@
+"""The reader site in a real browser: a reader's path through it, and axe-core's accessibility checks."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Agreement, Official
+
+from .conftest import axe_violations
+from .factories import country, make_article
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def stories():
+    """A Morocco story with an official and an agreement, and an Italy story."""
+    signing = make_article(
+        headline="India and Morocco sign a defence pact",
+        slug="india-morocco-pact",
+        dateline="Rabat",
+        source="ANI",
+        published_on=datetime.date(2025, 9, 22),
+        body="Defence Minister Rajnath Singh signed the MoU in Rabat.\n\nBoth sides agreed on a roadmap.",
+    )
+    signing.countries.add(country("IN"), country("MA"))
+    signing.officials.add(Official.objects.get(name="Rajnath Singh"))
+    signing.agreements.add(Agreement.objects.get(name="India–Morocco Defence MoU"))
+    rome = make_article(headline="India and Italy agree an action plan", published_on=datetime.date(2025, 4, 15))
+    rome.countries.add(country("IN"), country("IT"))
+    return signing, rome
+
+
+def test_a_reader_filters_by_country_opens_a_story_follows_an_official_and_finds_the_feed(page, stories):
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Latest stories")).to_be_visible()
+
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Stories").click()
+    page.get_by_label("Country").select_option("morocco")
+    page.get_by_role("button", name="Show stories").click()
+    expect(page).to_have_url(re.compile(r"[?&]country=morocco(&|$)"))
+    expect(page.get_by_role("heading", name="1 story", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="India and Italy agree an action plan")).to_have_count(0)
+
+    page.get_by_role("link", name="India and Morocco sign a defence pact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("India and Morocco sign a defence pact")
+
+    page.locator(".story__entries").get_by_role("link", name="Rajnath Singh").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rajnath Singh")
+    expect(page.locator(".about")).to_have_text("Defence Minister, India.")
+
+    feed_link = page.get_by_role("link", name="RSS feed for Rajnath Singh")
+    feed = page.request.get(feed_link.get_attribute("href"))
+    assert feed.ok and feed.headers["content-type"].startswith("application/rss+xml")
+    assert "<title>India and Morocco sign a defence pact</title>" in feed.text()
+
+
+def test_home_list_story_and_entry_pages_have_no_serious_or_critical_accessibility_violations(page, stories):
+    problems = {}
+    for url in ("/", "/articles/?country=india", "/articles/india-morocco-pact/", "/countries/morocco/"):
+        page.goto(url)
+        violations = axe_violations(page)
+        if violations:
+            problems[url] = [(v["id"], v["impact"], v["help"], len(v["nodes"])) for v in violations]
+    assert problems == {}
