@@ -1,6 +1,35 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""The editors' admin: stories with their three vocabularies, and the vocabularies themselves.
 
+Who changed what: simple-history keeps every version of a story's fields (who, when, what changed, revert).
+Tags live in through models that simple-history does not track, so every tag change — through the inlines,
+an action or a merge — goes into Django's admin log (LogEntry) with its user, and the story's history page shows
+that log under the versions. Tracking the through models with their own history tables would need new models
+and migrations in shared code, and a version restore still could not bring the tags back consistently.
+"""
+
+import json
+from collections import defaultdict
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
+
+from .merging import MergeError, merge_entries, plan_merge
 from .models import (
     Agreement,
     AgreementAlias,
@@ -9,76 +38,575 @@ from .models import (
     CountryAlias,
     Official,
     OfficialAlias,
+    Status,
     TaggedAgreement,
     TaggedCountry,
     TaggedOfficial,
 )
+from .retagging import retag
+from .text import name_key
+
+# The Article tag manager of each vocabulary and its through model.
+TAG_THROUGH = {"countries": TaggedCountry, "officials": TaggedOfficial, "agreements": TaggedAgreement}
 
 
-class CountryTagInline(admin.TabularInline):
-    model = TaggedCountry
+def counted(count: int, singular: str, plural: str = "") -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def stories(count: int) -> str:
+    return counted(count, "story", "stories")
+
+
+class ListChangeList(ChangeList):
+    """Adds the admin's `list_queryset` (what only the list shows) to the list, not to forms or autocompletes."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return self.model_admin.list_queryset(super().get_queryset(request, exclude_parameters))
+
+
+def log_change(user, objects, message):
+    """One admin-log row per object, in one query."""
+    objects = list(objects)
+    if objects:
+        LogEntry.objects.log_actions(user.pk, objects, CHANGE, message)
+
+
+# Stories
+
+
+class TagInline(admin.TabularInline):
+    """One vocabulary on the story form: rows of the through model, each an autocomplete over entries."""
+
+    fields = ("tag",)
     autocomplete_fields = ("tag",)
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "tag":
+            kwargs["label"] = capfirst(db_field.related_model._meta.verbose_name)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        # The row label ("<story> tagged with <entry>") needs both; fetched with the rows, not one by one.
+        return super().get_queryset(request).select_related("tag", "content_object")
+
+
+class CountryTagInline(TagInline):
+    model = TaggedCountry
     verbose_name_plural = "countries"
 
 
-class OfficialTagInline(CountryTagInline):
+class OfficialTagInline(TagInline):
     model = TaggedOfficial
     verbose_name_plural = "officials"
 
 
-class AgreementTagInline(CountryTagInline):
+class AgreementTagInline(TagInline):
     model = TaggedAgreement
     verbose_name_plural = "agreements"
 
 
+class EntryInUseFilter(admin.SimpleListFilter):
+    """Stories tagged with one entry; offers only entries that tag at least one story."""
+
+    through = None
+
+    def lookups(self, request, model_admin):
+        entries = self.through._meta.get_field("tag").related_model.objects.filter(
+            Exists(self.through.objects.filter(tag=OuterRef("pk")))
+        )
+        return entries.order_by("name").values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(Exists(self.through.objects.filter(content_object=OuterRef("pk"), tag_id=value)))
+
+
+class CountryFilter(EntryInUseFilter):
+    title = "country"
+    parameter_name = "country"
+    through = TaggedCountry
+
+
+class OfficialFilter(EntryInUseFilter):
+    title = "official"
+    parameter_name = "official"
+    through = TaggedOfficial
+
+
+class AgreementFilter(EntryInUseFilter):
+    title = "agreement"
+    parameter_name = "agreement"
+    through = TaggedAgreement
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "entries needing review"
+    parameter_name = "needs_review"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has entries needing review"), ("no", "All entries reviewed")]
+
+    def queryset(self, request, queryset):
+        unreviewed = Q()
+        for through in TAG_THROUGH.values():
+            unreviewed |= Q(Exists(through.objects.filter(content_object=OuterRef("pk"), tag__needs_review=True)))
+        if self.value() == "yes":
+            return queryset.filter(unreviewed)
+        if self.value() == "no":
+            return queryset.exclude(unreviewed)
+        return queryset
+
+
+class EntriesForm(forms.Form):
+    """The entries an action adds to or removes from stories, each vocabulary with its autocomplete."""
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, through in TAG_THROUGH.items():
+            tag = through._meta.get_field("tag")
+            self.fields[name] = forms.ModelMultipleChoiceField(
+                tag.related_model.objects.all(),
+                required=False,
+                widget=AutocompleteSelectMultiple(tag, admin_site),
+                label=capfirst(name),
+            )
+
+    def clean(self):
+        if not any(self.cleaned_data.get(name) for name in TAG_THROUGH):
+            raise ValidationError("Choose at least one country, official or agreement.")
+        return self.cleaned_data
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ("headline", "published_on", "status", "source")
-    list_filter = ("status", "source")
+    list_display = ("headline", "published_on", "status", "source", "country_names")
+    list_filter = ("status", "source", CountryFilter, OfficialFilter, AgreementFilter, NeedsReviewFilter)
     search_fields = ("headline", "body", "dateline")
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ("headline",)}
+    fieldsets = (
+        (
+            None,
+            {"fields": ("headline", "slug", "status", "published_on", "dateline", "source", "standfirst", "body")},
+        ),
+        (
+            "Import details",
+            {
+                "classes": ("collapse",),
+                "fields": ("source_file", "content_key", "created_at", "updated_at", "raw_text"),
+            },
+        ),
+    )
     readonly_fields = ("raw_text", "source_file", "content_key", "created_at", "updated_at")
-    exclude = ("countries", "officials", "agreements")
     inlines = (CountryTagInline, OfficialTagInline, AgreementTagInline)
+    actions = ("publish", "unpublish", "add_entries", "remove_entries", "retag_selected")
+    object_history_template = "admin/articles/article/object_history.html"
+    # The unfiltered total costs a second COUNT on every page; the filtered count is enough.
+    show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return ListChangeList
+
+    def list_queryset(self, queryset):
+        return queryset.prefetch_related("countries")
+
+    @admin.display(description="countries")
+    def country_names(self, article):
+        return ", ".join(country.name for country in article.countries.all())
+
+    def view_on_site(self, article):
+        if article.is_published:
+            return article.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[article.pk], current_app=self.admin_site.name)
+
+    # Publishing
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm(f"{self.opts.app_label}.publish_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            return (*readonly, "status")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change and not self.has_publish_permission(request):
+            # Without the right to publish, a new story can only be a draft.
+            obj.status = Status.DRAFT
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish the selected stories", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description="Unpublish the selected stories (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        articles = list(queryset.exclude(status=status))
+        now = timezone.now()
+        for article in articles:
+            article.status = status
+            article.updated_at = now
+        verb = "published" if status == Status.PUBLISHED else "unpublished"
+        if articles:
+            bulk_update_with_history(
+                articles, Article, ["status", "updated_at"], default_user=request.user, default_change_reason=verb
+            )
+            log_change(request.user, articles, [{"changed": {"fields": ["Status"]}}])
+        self.message_user(request, f"{capfirst(verb)} {stories(len(articles))}.", messages.SUCCESS)
+
+    # Tags
+
+    @admin.action(
+        description="Add countries, officials or agreements to the selected stories", permissions=["change"]
+    )
+    def add_entries(self, request, queryset):
+        return self._entries_action(request, queryset, adding=True)
+
+    @admin.action(
+        description="Remove countries, officials or agreements from the selected stories", permissions=["change"]
+    )
+    def remove_entries(self, request, queryset):
+        return self._entries_action(request, queryset, adding=False)
+
+    def _entries_action(self, request, queryset, *, adding: bool):
+        form = EntriesForm(request.POST if "apply" in request.POST else None, admin_site=self.admin_site)
+        if form.is_bound and form.is_valid():
+            self._change_entries(request, queryset, form.cleaned_data, adding=adding)
+            return None
+        action = "add_entries" if adding else "remove_entries"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add to the selected stories" if adding else "Remove from the selected stories",
+            "opts": self.opts,
+            "form": form,
+            "media": self.media + form.media,
+            "articles": queryset,
+            "action": action,
+            "adding": adding,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/entries_action.html", context)
+
+    def _change_entries(self, request, queryset, chosen, *, adding: bool):
+        article_ids = list(queryset.values_list("pk", flat=True))
+        changes = defaultdict(list)  # story id -> admin-log messages
+        for name, through in TAG_THROUGH.items():
+            entries = {entry.pk: entry for entry in chosen[name]}
+            if not entries:
+                continue
+            tagged = through.objects.filter(content_object_id__in=article_ids, tag_id__in=entries)
+            have = set(tagged.values_list("content_object_id", "tag_id"))
+            if adding:
+                pairs = [(a, pk) for a in article_ids for pk in entries if (a, pk) not in have]
+                through.objects.bulk_create([through(content_object_id=a, tag_id=pk) for a, pk in pairs])
+            else:
+                pairs = sorted(have)
+                tagged.delete()
+            verb = "added" if adding else "deleted"
+            for article_id, pk in pairs:
+                changes[article_id].append(
+                    {verb: {"name": str(through._meta.verbose_name), "object": entries[pk].name}}
+                )
+        by_message = defaultdict(list)
+        for article_id, change in changes.items():
+            by_message[json.dumps(change)].append(article_id)
+        for message, ids in by_message.items():
+            log_change(request.user, Article.objects.filter(pk__in=ids), message)
+        count = sum(len(change) for change in changes.values())
+        done = "Added" if adding else "Removed"
+        self.message_user(request, f"{done} {counted(count, 'tag')} on {stories(len(changes))}.", messages.SUCCESS)
+
+    @admin.action(description="Re-run automatic tagging on the selected stories", permissions=["change"])
+    def retag_selected(self, request, queryset):
+        result = retag(queryset)
+        for article, added in result.added.items():
+            log_change(request.user, [article], f"Automatic tagging added {', '.join(added)}.")
+        self.message_user(
+            request,
+            f"Automatic tagging added {counted(result.tags_added, 'tag')} to {stories(len(result.added))} "
+            f"of the {stories(queryset.count())} selected.",
+            messages.SUCCESS,
+        )
+        if result.new_entries:
+            self.message_user(request, f"New, to review: {'; '.join(result.new_entries)}.", messages.WARNING)
+
+    # History and preview
+
+    def history_view(self, request, object_id, extra_context=None):
+        admin_log = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=unquote(object_id)
+        ).select_related("user")
+        return super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history lets anyone who may view the history post a revert; reverting is a change.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="articles_article_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        """The story as readers would see it, drafts included; staff with view rights only."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/articles/article/preview.html", {"article": article})
 
 
-class CountryAliasInline(admin.TabularInline):
+# Vocabularies
+
+
+def published_story_count(through):
+    """How many published stories carry the entry: a subquery, so a changelist stays one query."""
+    counts = (
+        through.objects.filter(tag=OuterRef("pk"), content_object__in=Article.objects.published())
+        .order_by()
+        .values("tag")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+class AliasFormSet(forms.BaseInlineFormSet):
+    """An alias belongs to one entry only, and is not another entry's name."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        entry = self.instance
+        kept = {}  # folded name -> form, for every alias the entry keeps
+        for form in self.forms:
+            if not form.cleaned_data.get("name") or self._should_delete_form(form):
+                continue
+            key = name_key(form.cleaned_data["name"])
+            if key in kept:
+                form.add_error("name", "This alias is listed twice.")
+                continue
+            kept[key] = form
+        changed = {key: form for key, form in kept.items() if form.has_changed()}
+        if not changed:
+            return
+        own_rows = [form.instance.pk for form in self.initial_forms]
+        others = self.model.objects.filter(key__in=changed).exclude(pk__in=own_rows).select_related("entry")
+        for alias in others:
+            changed.pop(alias.key).add_error(
+                "name",
+                f"“{alias.name}” is already an alias of “{alias.entry}”. An alias belongs to one entry only: "
+                "remove it there first, or merge the two entries.",
+            )
+        entry_model = type(entry)
+        for name in entry_model.objects.exclude(pk=entry.pk).values_list("name", flat=True).iterator():
+            form = changed.pop(name_key(name), None)
+            if form is not None:
+                form.add_error(
+                    "name",
+                    f"“{name}” is the name of another {entry_model._meta.verbose_name}. "
+                    "Merge the two entries instead of adding an alias.",
+                )
+
+
+class AliasInline(admin.TabularInline):
+    formset = AliasFormSet
+    fields = ("name", "former_slug")
+    readonly_fields = ("former_slug",)
+    extra = 0
+
+
+class CountryAliasInline(AliasInline):
     model = CountryAlias
-    extra = 0
 
 
-class OfficialAliasInline(admin.TabularInline):
+class OfficialAliasInline(AliasInline):
     model = OfficialAlias
-    extra = 0
 
 
-class AgreementAliasInline(admin.TabularInline):
+class AgreementAliasInline(AliasInline):
     model = AgreementAlias
-    extra = 0
+
+
+class EntryForm(forms.ModelForm):
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        alias_model = self._meta.model.aliases.rel.related_model
+        alias = (
+            alias_model.objects.filter(key=name_key(name))
+            .exclude(entry_id=self.instance.pk)
+            .select_related("entry")
+            .first()
+        )
+        if alias is not None:
+            raise ValidationError(
+                f"“{alias.name}” is an alias of “{alias.entry}”: use that entry, or merge the two entries."
+            )
+        return name
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(queryset=None, label="Keep")
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = type(entries[0])
+        self.fields["survivor"].queryset = model.objects.filter(pk__in=[entry.pk for entry in entries])
+
+
+class EntryAdmin(admin.ModelAdmin):
+    """Shared by the three vocabularies: published-story counts, aliases, merge and review."""
+
+    form = EntryForm
+    list_filter = ("needs_review",)
+    search_fields = ("name", "aliases__name")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    actions = ("merge", "mark_reviewed")
+    show_full_result_count = False
+    through = None
+
+    def get_changelist(self, request, **kwargs):
+        return ListChangeList
+
+    def get_queryset(self, request):
+        # Annotated here, not in the list alone, because sorting by the count must see it; it is a subquery of
+        # the same SELECT, so forms pay nothing extra in queries.
+        return super().get_queryset(request).annotate(published_stories=published_story_count(self.through))
+
+    def list_queryset(self, queryset):
+        return queryset.prefetch_related("aliases")
+
+    @admin.display(description="published stories", ordering="published_stories")
+    def story_count(self, entry):
+        return entry.published_stories
+
+    @admin.display(description="aliases")
+    def alias_list(self, entry):
+        return ", ".join(entry.alias_names())
+
+    def has_merge_permission(self, request, obj=None):
+        return request.user.has_perm(f"{self.opts.app_label}.merge_{self.opts.model_name}")
+
+    @admin.action(description="Mark the selected entries reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        entries = list(queryset.filter(needs_review=True))
+        self.model.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+            needs_review=False, updated_at=timezone.now()
+        )
+        log_change(request.user, entries, [{"changed": {"fields": ["Needs review"]}}])
+        self.message_user(
+            request,
+            f"Marked {counted(len(entries), self.opts.verbose_name, self.opts.verbose_name_plural)} reviewed.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Merge the selected entries into one…", permissions=["merge"])
+    def merge(self, request, queryset):
+        entries = list(queryset)
+        if len(entries) < 2:
+            self.message_user(
+                request,
+                f"“{entries[0]}” cannot be merged into itself: "
+                "select it together with the entries to merge into it.",
+                messages.ERROR,
+            )
+            return None
+        form = MergeForm(request.POST if "confirm" in request.POST else None, entries=entries)
+        if form.is_bound and form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            merged = [entry for entry in entries if entry.pk != survivor.pk]
+            try:
+                plan = merge_entries(survivor, merged, user=request.user)
+            except MergeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                names = ", ".join(f"“{item.entry}”" for item in plan.merged)
+                self.message_user(
+                    request,
+                    f"Merged {names} into “{survivor}”: {stories(plan.stories_moving)} moved; "
+                    f"the old names are now aliases and their pages redirect.",
+                    messages.SUCCESS,
+                )
+                return None
+        options = []
+        for survivor in entries:
+            try:
+                plan, error = plan_merge(survivor, [entry for entry in entries if entry != survivor]), ""
+            except MergeError as exc:
+                plan, error = None, str(exc)
+            options.append({"entry": survivor, "plan": plan, "error": error})
+        chosen = form["survivor"].value() if form.is_bound else None
+        if chosen is None:
+            # Suggest the reviewed entry with the most published stories.
+            usable = [o["entry"] for o in options if not o["error"]] or entries
+            chosen = min(usable, key=lambda entry: (entry.needs_review, -entry.published_stories, entry.name)).pk
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {len(entries)} {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "options": options,
+            "chosen": str(chosen),
+            "entries": entries,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/merge_confirmation.html", context)
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ("name", "iso_code", "needs_review")
+class CountryAdmin(EntryAdmin):
+    list_display = ("name", "iso_code", "alias_list", "story_count", "needs_review")
     search_fields = ("name", "iso_code", "aliases__name")
+    fields = ("name", "slug", "iso_code", "needs_review", "created_at", "updated_at")
     inlines = (CountryAliasInline,)
+    through = TaggedCountry
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
-    list_display = ("name", "role", "country", "needs_review")
-    list_filter = ("needs_review",)
+class OfficialAdmin(EntryAdmin):
+    list_display = ("name", "role", "country", "alias_list", "story_count", "needs_review")
+    list_filter = ("needs_review", ("country", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("country",)
     search_fields = ("name", "aliases__name", "role")
     autocomplete_fields = ("country",)
+    fields = ("name", "slug", "role", "country", "needs_review", "created_at", "updated_at")
     inlines = (OfficialAliasInline,)
+    through = TaggedOfficial
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "signed_on", "parties", "needs_review")
+class AgreementAdmin(EntryAdmin):
+    list_display = ("name", "kind", "signed_on", "parties", "alias_list", "story_count", "needs_review")
     list_filter = ("needs_review", "kind")
     search_fields = ("name", "aliases__name", "parties")
+    fields = (
+        "name",
+        "slug",
+        "kind",
+        "signed_on",
+        "parties",
+        "subject",
+        "needs_review",
+        "created_at",
+        "updated_at",
+    )
     inlines = (AgreementAliasInline,)
+    through = TaggedAgreement
