@@ -47,3 +47,26 @@ def tagged_articles(count: int, **fields) -> list[Article]:
         article.agreements.add(agreement)
         articles.append(article)
     return articles
+
+
+def make_user(username: str, *, groups: tuple[str, ...] = (), permissions: tuple[str, ...] = ()):
+    """A user in the named groups (e.g. "Editors"), plus permissions given as "articles.codename"."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    # No password: hashing one costs more than half a second, and the tests sign in without it.
+    user = User.objects.create_user(username=username)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    codenames = [permission.split(".", 1)[1] for permission in permissions]
+    articles_permissions = Permission.objects.filter(content_type__app_label="articles")
+    user.user_permissions.add(*articles_permissions.filter(codename__in=codenames))
+    return user
+
+
+def make_staff(username: str, *, editor: bool = False, superuser: bool = False, password: str = ""):
+    """A staff user (able to log in to the admin); `editor=True` adds them to the Editors group."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password=password or None, is_staff=True, is_superuser=superuser)
+    if editor:
+        user.groups.add(Group.objects.get(name="Editors"))
+    return user

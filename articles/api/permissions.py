@@ -1,0 +1,30 @@
+"""Who may do what through the API: anyone reads what is public; editors write with their model permissions."""
+
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
+
+from ..models import Status
+
+SEE_DRAFTS = "articles.view_article"
+PUBLISH = "articles.publish_article"
+
+
+class ReadOrModelPermissions(DjangoModelPermissions):
+    """Reading is open (the view's queryset decides what is visible); writing needs add/change permission."""
+
+    def has_permission(self, request, view):
+        # Methods the view does not offer (DELETE) are let through to answer 405, not a misleading 403.
+        if request.method in SAFE_METHODS or request.method.lower() not in view.http_method_names:
+            return True
+        return super().has_permission(request, view)
+
+
+def may_see_drafts(user) -> bool:
+    return user.has_perm(SEE_DRAFTS)
+
+
+def check_status_change(user, old_status: str, new_status: str) -> None:
+    """Publishing or unpublishing a story takes articles.publish_article; other edits do not."""
+    if new_status != old_status and not user.has_perm(PUBLISH):
+        action = "publish" if new_status == Status.PUBLISHED else "unpublish"
+        raise PermissionDenied(f"You may not {action} stories: that needs the {PUBLISH} permission.")
