@@ -80,6 +80,17 @@ ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 
 # A word as written, with its position; apostrophes and hyphens stay inside names (O'Brien, Al-Hassan).
 WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?\.?|\d+|\(|\)|[,;:–—]")
+# Words the person finder reads even in lower case: links inside titles and names.
+CONNECTORS = (
+    "of for in charge and the visiting former acting "
+    "al el bin ibn bint de da di du del della van von der den le la ben abu"
+)
+# A run of other lower-case words (and numbers) is one token: it only separates names, so reading it word by
+# word would cost most of the time and change nothing. Its words still reach the phrase index.
+TOKEN = re.compile(
+    rf"(?P<gap>(?:(?!(?:{'|'.join(CONNECTORS.split())})\b)[a-z0-9](?:[\w'’.-]*\w)?\.?[ \t]*)+)(?<![ \t])"
+    rf"|{WORD.pattern}"
+)
 POSSESSIVE = re.compile(r"['’]s?$")
 
 AGREEMENT_KINDS = {
@@ -105,6 +116,7 @@ KIND_LABELS = {
     "agreement": "Agreement",
 }
 _KIND = "|".join(f"(?:{pattern})" for pattern in AGREEMENT_KINDS)
+SIGNING_VERB = re.compile(r"\b(?:sign|ink|conclud)", re.IGNORECASE)
 SIGNING = re.compile(
     rf"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s|ing)?|conclud(?:ed|es|ing))\s+(?:of\s+)?(?:(?:a|an|the|two|three|several)\s+)?"
     rf"(?:(?:new|landmark|historic|bilateral|first-ever|key)\s+)*(?P<kind>{_KIND})\b(?P<rest>[^.;]*)"
@@ -225,14 +237,17 @@ class Token:
 
 
 def tokenise(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 def word_stream(tokens: Sequence[Token]) -> tuple[list[str], list[int]]:
     """The folded words of the tokens and the token each came from ("India-Italy" is two words)."""
+    keys = [token.key for token in tokens]
+    if not any(" " in key for key in keys):
+        return keys, list(range(len(keys)))  # the common case: one word per token
     words, owners = [], []
-    for n, token in enumerate(tokens):
-        for word in token.key.split():
+    for n, key in enumerate(keys):
+        for word in key.split():
             words.append(word)
             owners.append(n)
     return words, owners
@@ -584,7 +599,9 @@ def find_agreements(
         findings.setdefault(agreement.name, _known(agreement))
 
     signings = []
-    for match in SIGNING.finditer(text):
+    # Most stories report no signing: a cheap look for the verbs spares them the full pattern.
+    matches = SIGNING.finditer(text) if SIGNING_VERB.search(text) else ()
+    for match in matches:
         active = match.group("kind") is not None
         kind_group = "kind" if active else "kind2"
         kind_text = match.group(kind_group)

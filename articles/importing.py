@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from . import parsing
 from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
@@ -33,6 +34,9 @@ from .models import (
 from .text import ascii_slug, name_key
 
 STDIN_NAME = "<stdin>"
+# Files imported together in one transaction (see Importer.import_batch).
+BATCH_SIZE = 100
+THROUGH_MODELS = (TaggedCountry, TaggedOfficial, TaggedAgreement)
 
 
 class Outcome(enum.StrEnum):
@@ -89,21 +93,123 @@ class Importer:
         self.country_codes = {pk: code for code, pk in self.country_ids.items()}
 
     def import_bytes(self, data: bytes, filename: str) -> ImportResult:
-        parsed = parsing.parse_article(data)
-        key = parsed.content_key
-        pending: list[KnownOfficial | KnownAgreement] = []
-        with transaction.atomic():
-            result = self._import(parsed, key, filename, pending)
-            if self.dry_run:
-                transaction.set_rollback(True)
-        # Only now that the story is safely written does the run's vocabulary learn the new entries.
+        return self.import_parsed(parsing.parse_article(data), filename)
+
+    def learn(self, pending: list):
         for entry in pending:
             if isinstance(entry, KnownOfficial):
                 self.vocabulary.add_official(entry)
             else:
                 self.vocabulary.add_agreement(entry)
+
+    def import_batch(self, items: list[tuple[str, parsing.ParsedArticle]]) -> list[ImportResult | Exception]:
+        """Import parsed files together: one transaction and a few bulk writes for the lot.
+
+        The batch is all or nothing. If anything in it fails, it is rolled back and every file is imported
+        again on its own, so a bad file still fails alone and each file stays atomic.
+        """
+        names = [name for name, _parsed in items if name != STDIN_NAME]
+        if len(set(names)) < len(names):
+            # A name twice in one batch: the second is an update of the first, which only the one-by-one
+            # path sees.
+            return self._one_by_one(items)
+        try:
+            with transaction.atomic():
+                results = self._import_batch(items)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except Exception:  # noqa: BLE001 - any failure: redo one by one so that only the bad file fails
+            self.vocabulary = load_vocabulary()
+            return self._one_by_one(items)
+        for (_name, parsed), result in zip(items, results, strict=True):
+            result.warnings = parsed.warnings
+        return results
+
+    def _one_by_one(self, items) -> list[ImportResult | Exception]:
+        results: list[ImportResult | Exception] = []
+        for name, parsed in items:
+            try:
+                results.append(self.import_parsed(parsed, name))
+            except Exception as error:  # noqa: BLE001 - reported per file by the caller
+                results.append(error)
+        return results
+
+    def _import_batch(self, items) -> list[ImportResult]:
+        keys = [parsed.content_key for _name, parsed in items]
+        names = {name for name, _parsed in items if name != STDIN_NAME}
+        known = {
+            a.content_key: a
+            for a in Article.objects.filter(content_key__in=keys).only("headline", "slug", "content_key")
+        }
+        renamed = set(Article.objects.filter(source_file__in=names).values_list("source_file", flat=True))
+        wanted = {}
+        for _name, parsed in items:
+            wanted[parsed.content_key] = slug_candidates(parsed.headline, parsed.published_on)
+        taken = set(
+            Article.objects.filter(slug__in=[slug for slugs in wanted.values() for slug in slugs]).values_list(
+                "slug", flat=True
+            )
+        )
+        results: list[ImportResult | None] = []
+        new_articles, new_tags = [], []
+        for name, parsed in items:
+            key = parsed.content_key
+            if key in known:
+                results.append(ImportResult(Outcome.UNCHANGED, known[key]))
+                continue
+            if name in renamed:
+                pending: list = []
+                results.append(self._import(parsed, key, name, pending))
+                self.learn(pending)
+                continue
+            slug = next((slug for slug in wanted[key] if slug not in taken), None) or random_slug(parsed.headline)
+            taken.add(slug)
+            article = self._new_article(parsed, key, name, slug)
+            known[key] = article
+            pending = []
+            result = ImportResult(Outcome.CREATED, article)
+            findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
+            new_tags.append(self.resolve(findings, pending, result.new_entries))
+            self.learn(pending)
+            new_articles.append(article)
+            results.append(result)
+        Article.objects.bulk_create(new_articles)
+        Article.history.bulk_history_create(new_articles, default_change_reason="imported")
+        for position, through in enumerate(THROUGH_MODELS):
+            through.objects.bulk_create(
+                [
+                    through(content_object=article, tag_id=pk)
+                    for article, tag_ids in zip(new_articles, new_tags, strict=True)
+                    for pk in dict.fromkeys(tag_ids[position])
+                ]
+            )
+        return results
+
+    def import_parsed(self, parsed: parsing.ParsedArticle, filename: str) -> ImportResult:
+        """Import one parsed file in its own transaction."""
+        pending: list[KnownOfficial | KnownAgreement] = []
+        with transaction.atomic():
+            result = self._import(parsed, parsed.content_key, filename, pending)
+            if self.dry_run:
+                transaction.set_rollback(True)
+        # Only now that the story is safely written does the run's vocabulary learn the new entries.
+        self.learn(pending)
         result.warnings = parsed.warnings
         return result
+
+    def _new_article(self, parsed, key, filename, slug) -> Article:
+        return Article(
+            headline=parsed.headline,
+            slug=slug,
+            body=parsed.body,
+            dateline=parsed.dateline,
+            published_on=parsed.published_on,
+            source=parsed.source,
+            status=self.status,
+            raw_text=parsed.raw_text,
+            source_file="" if filename == STDIN_NAME else filename,
+            content_key=key,
+        )
 
     def _import(self, parsed, key, filename, pending) -> ImportResult:
         existing = Article.objects.filter(content_key=key).first()
@@ -118,18 +224,7 @@ class Importer:
                 previous._change_reason = f"re-imported from {filename}"
                 previous.save(update_fields=["body", "raw_text", "content_key", "updated_at"])
                 return ImportResult(Outcome.UPDATED, previous)
-        article = Article(
-            headline=parsed.headline,
-            slug=unique_slug(parsed.headline, parsed.published_on),
-            body=parsed.body,
-            dateline=parsed.dateline,
-            published_on=parsed.published_on,
-            source=parsed.source,
-            status=self.status,
-            raw_text=parsed.raw_text,
-            source_file="" if filename == STDIN_NAME else filename,
-            content_key=key,
-        )
+        article = self._new_article(parsed, key, filename, unique_slug(parsed.headline, parsed.published_on))
         article._change_reason = f"imported from {filename}"
         article.save()
         findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
@@ -150,7 +245,12 @@ class Importer:
 
         `new` says the story was just created, so it has no tags to read first.
         """
-        new_entries = [] if new_entries is None else new_entries
+        tag_ids = self.resolve(findings, pending, [] if new_entries is None else new_entries)
+        for through, ids in zip(THROUGH_MODELS, tag_ids, strict=True):
+            self._link(through, article, ids, new)
+
+    def resolve(self, findings: Findings, pending: list, new_entries: list[str]) -> tuple[list, list, list]:
+        """The country, official and agreement ids for what was found, creating entries for review."""
         official_ids = []
         for finding in findings.officials:
             if finding.official is not None:
@@ -193,13 +293,21 @@ class Importer:
                 continue
             agreement = self._new_agreement(finding)
             agreement_ids.append(agreement.pk)
-            pending.append(_known_agreement(agreement))
+            pending.append(
+                KnownAgreement(
+                    agreement.pk,
+                    agreement.name,
+                    (),
+                    agreement.kind,
+                    tuple(agreement.party_list),
+                    agreement.subject,
+                    agreement.signed_on,
+                )
+            )
             new_entries.append(f"agreement {agreement.name}")
 
         country_ids = [self.country_ids[code] for code in findings.countries if code in self.country_ids]
-        self._link(TaggedCountry, article, country_ids, new)
-        self._link(TaggedOfficial, article, official_ids, new)
-        self._link(TaggedAgreement, article, agreement_ids, new)
+        return country_ids, official_ids, agreement_ids
 
     @staticmethod
     def _link(through, article: Article, tag_ids, new: bool):
@@ -231,7 +339,9 @@ class Importer:
         names += [f"{finding.name} ({n})" for n in range(2, 100)]
         taken = {
             name.lower()
-            for name in Agreement.objects.filter(name__istartswith=finding.name).values_list("name", flat=True)
+            for name in Agreement.objects.annotate(folded=Lower("name"))
+            .filter(folded__in=[name.lower() for name in names])
+            .values_list("name", flat=True)
         }
         return Agreement.objects.create(
             name=next(name for name in names if name.lower() not in taken),
@@ -243,16 +353,22 @@ class Importer:
         )
 
 
-def unique_slug(headline: str, published_on: datetime.date | None = None) -> str:
-    """A slug from the headline; a clash gets the date, then a number."""
+def slug_candidates(headline: str, published_on: datetime.date | None = None) -> list[str]:
+    """Slugs to try for a headline, in order: the headline, then with the date, then numbered."""
     base = ascii_slug(headline, max_length=80)
     candidates = [base]
     if published_on:
         candidates.append(f"{base}-{published_on:%Y-%m-%d}")
-    candidates += [f"{base}-{n}" for n in range(2, 12)]
+    return candidates + [f"{base}-{n}" for n in range(2, 12)]
+
+
+def random_slug(headline: str) -> str:
+    return f"{ascii_slug(headline, max_length=80)}-{uuid.uuid4().hex[:8]}"
+
+
+def unique_slug(headline: str, published_on: datetime.date | None = None) -> str:
+    """A free slug for a headline."""
+    candidates = slug_candidates(headline, published_on)
     # Exact candidates keep to the unique index; a LIKE 'base%' would read the whole table.
     taken = set(Article.objects.filter(slug__in=candidates).values_list("slug", flat=True))
-    free = [slug for slug in candidates if slug not in taken]
-    if free:
-        return free[0]
-    return f"{base}-{uuid.uuid4().hex[:8]}"
+    return next((slug for slug in candidates if slug not in taken), None) or random_slug(headline)

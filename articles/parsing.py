@@ -175,8 +175,14 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
 TRAILING_CHROME: tuple[re.Pattern[str], ...] = (re.compile(r"\s*\bexit mobile version\s*\Z", _I),)
 
 
+# Every chrome line fits this many characters; a longer line is a paragraph and skips the patterns.
+CHROME_MAX_CHARS = 600
+
+
 def _chrome_match(line: str) -> re.Match[str] | None:
     """Return the chrome pattern match for a whole line, if any."""
+    if len(line) > CHROME_MAX_CHARS:
+        return None
     for pattern in SITE_CHROME:
         match = pattern.fullmatch(line)
         if match:

@@ -151,7 +151,7 @@ def story(number: int, people: dict[str, list[Person]], start: datetime.date) ->
         f"on {date:%A}, as the two countries sought to deepen cooperation in {topic}."
     )
     paragraphs = [lead]
-    if rng.random() < 0.4:
+    if rng.random() < 0.15:
         paragraphs.append(
             f"The two ministers signed a Memorandum of Understanding (MoU) on {topic} cooperation, which "
             f"officials said would give an institutional framework to the growing partnership between "

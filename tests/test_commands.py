@@ -146,7 +146,7 @@ def test_a_file_that_fails_midway_leaves_no_rows(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise importing.parsing.ParseError("tagging blew up")
 
-    monkeypatch.setattr(importing.Importer, "tag", explode)
+    monkeypatch.setattr(importing.Importer, "resolve", explode)
     (tmp_path / "story.txt").write_bytes(seed_path("002").read_bytes())
     code, _, err = run_import(str(tmp_path))
     assert code == 1
@@ -282,3 +282,64 @@ def test_separate_signings_of_the_same_kind_become_separate_agreements(tmp_path)
         "India–Kenya Health MoU (2023-11-20)",
     ]
     assert all(a.articles.count() == 1 for a in Agreement.objects.filter(needs_review=True))
+
+
+def known_people_story(n: int) -> bytes:
+    return (
+        f" date 2026-01-{n % 28 + 1:02d} Rabat, Jan {n % 28 + 1} Defence Minister Rajnath Singh met "
+        f"Israel Katz in Rabat for round {n} of talks on maritime security.\n"
+    ).encode()
+
+
+def test_a_batch_of_new_stories_costs_the_same_queries_whatever_its_size(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.importing import Importer
+    from articles.parsing import parse_article
+
+    importer = Importer()
+    counts = []
+    for first, size in ((0, 5), (100, 40)):
+        batch = [(f"s{n}.txt", parse_article(known_people_story(n))) for n in range(first, first + size)]
+        with CaptureQueriesContext(connection) as queries:
+            results = importer.import_batch(batch)
+        assert [r.outcome for r in results] == ["created"] * size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    article = Article.objects.get(source_file="s120.txt")
+    assert tag_names(article, "officials") == {"Rajnath Singh", "Israel Katz"}
+    assert tag_names(article, "countries") == {"India", "Israel"}
+    assert article.history.count() == 1
+
+
+def test_a_file_that_breaks_a_batch_fails_alone(tmp_path, monkeypatch):
+    from articles import importing
+
+    real = importing.find_entities
+
+    def fragile(text, *args, **kwargs):
+        if "round 3 " in text:
+            raise RuntimeError("the finder tripped")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(importing, "find_entities", fragile)
+    for n in range(6):
+        (tmp_path / f"{n}.txt").write_bytes(known_people_story(n))
+    code, out, err = run_import(str(tmp_path))
+    assert code == 1
+    assert "5 created, 0 updated, 0 unchanged, 1 failed" in out
+    assert err.strip() == "3.txt: unexpected RuntimeError: the finder tripped"
+    assert Article.objects.count() == 5
+    assert not Article.objects.filter(source_file="3.txt").exists()
+
+
+def test_a_name_twice_in_one_run_is_a_story_and_then_its_update(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "same.txt").write_bytes(known_people_story(1))
+    (tmp_path / "b" / "same.txt").write_bytes(known_people_story(1) + b"\nA late paragraph.\n")
+    code, out, _ = run_import(str(tmp_path))
+    assert code == 0
+    assert "1 created, 1 updated" in out
+    assert Article.objects.get().body.endswith("A late paragraph.")

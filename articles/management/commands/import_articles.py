@@ -13,10 +13,21 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles import parsing
-from articles.importing import STDIN_NAME, Importer, Outcome
+from articles.importing import BATCH_SIZE, STDIN_NAME, Importer, Outcome
 from articles.models import Status
+
+
+def describe(error: Exception) -> str:
+    """One line for a file that could not be imported."""
+    if isinstance(error, parsing.ParseError):
+        return str(error)
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, DatabaseError):
+        return f"the database refused it: {first_line}"
+    return f"unexpected {type(error).__name__}: {first_line}"
 
 
 class Command(BaseCommand):
@@ -41,24 +52,32 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 1
         show_progress = len(sources) > 20 and sys.stderr.isatty()
         started = time.monotonic()
-        for number, (name, reader) in enumerate(sources, start=1):
-            try:
-                result = importer.import_bytes(reader(), name)
-            except parsing.ParseError as error:
-                counts["failed"] += 1
-                self.stderr.write(f"{name}: {error}")
-                continue
-            except OSError as error:
-                counts["failed"] += 1
-                self.stderr.write(f"{name}: cannot read: {error.strerror or error}")
-                continue
-            counts[result.outcome] += 1
-            for warning in result.warnings:
-                self.stderr.write(self.style.WARNING(f"{name}: warning: {warning}"))
-            if verbose and not show_progress:
-                self.report(name, result)
-            elif show_progress:
-                self.stderr.write(f"\r{number}/{len(sources)} files", ending="")
+
+        def fail(name: str, reason: str):
+            counts["failed"] += 1
+            self.stderr.write(f"{name}: {reason}")
+
+        for start in range(0, len(sources), BATCH_SIZE):
+            batch = []
+            for name, reader in sources[start : start + BATCH_SIZE]:
+                try:
+                    batch.append((name, parsing.parse_article(reader())))
+                except parsing.ParseError as error:
+                    fail(name, str(error))
+                except OSError as error:
+                    fail(name, f"cannot read: {error.strerror or error}")
+            for (name, _parsed), result in zip(batch, importer.import_batch(batch), strict=True):
+                if isinstance(result, Exception):
+                    fail(name, describe(result))
+                    continue
+                counts[result.outcome] += 1
+                for warning in result.warnings:
+                    self.stderr.write(self.style.WARNING(f"{name}: warning: {warning}"))
+                if verbose and not show_progress:
+                    self.report(name, result)
+            done = min(start + BATCH_SIZE, len(sources))
+            if show_progress:
+                self.stderr.write(f"\r{done}/{len(sources)} files", ending="")
         if show_progress:
             self.stderr.write("")
         elapsed = time.monotonic() - started
