@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import BinaryIO
 
 from charset_normalizer import from_bytes
@@ -620,3 +621,25 @@ def parse_article(data: bytes) -> ParsedArticle:
     text, _encoding, decode_warnings = _decode_raw(data)
     parsed = parse_text(text)
     return replace(parsed, warnings=decode_warnings + parsed.warnings)
+
+
+def parse_file(path: str | Path) -> ParsedArticle:
+    """Read and parse one file; refuse it unread when its size is over the limit."""
+    path = Path(path)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ParseError(f"file is larger than the {_size_label(MAX_FILE_BYTES)} limit")
+    with path.open("rb") as stream:
+        return parse_article(read_limited(stream))
+
+
+def parse_file_or_reason(path: str | Path) -> ParsedArticle | str:
+    """parse_file, with a one-line reason in place of the article when the file is refused.
+
+    Worker processes return this, so that a bad file travels back as a plain string.
+    """
+    try:
+        return parse_file(path)
+    except ParseError as error:
+        return str(error)
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}"

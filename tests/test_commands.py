@@ -343,3 +343,34 @@ def test_a_name_twice_in_one_run_is_a_story_and_then_its_update(tmp_path):
     assert code == 0
     assert "1 created, 1 updated" in out
     assert Article.objects.get().body.endswith("A late paragraph.")
+
+
+def test_a_long_run_parses_in_worker_processes_with_the_same_results(tmp_path, monkeypatch):
+    from articles.management.commands import import_articles
+
+    monkeypatch.setattr(import_articles, "PARALLEL_FROM", 3)
+    contexts = []
+    real_get_context = import_articles.multiprocessing.get_context
+
+    def spy(method):
+        contexts.append(method)
+        return real_get_context(method)
+
+    monkeypatch.setattr(import_articles.multiprocessing, "get_context", spy)
+    for n in range(6):
+        (tmp_path / f"{n}.txt").write_bytes(known_people_story(n))
+    (tmp_path / "4.txt").write_bytes(b"\x00binary")
+    code, out, err = run_import("--jobs", "2", str(tmp_path))
+    assert code == 1
+    assert "5 created, 0 updated, 0 unchanged, 1 failed" in out
+    assert err.strip().startswith("4.txt: ")
+    created = [line.split()[1] for line in out.splitlines() if line.startswith("created:")]
+    assert created == ["0.txt", "1.txt", "2.txt", "3.txt", "5.txt"], "reported in the order given"
+    assert contexts == ["spawn"], "the files went through a pool of worker processes"
+    assert sorted(Article.objects.values_list("source_file", flat=True)) == [
+        "0.txt",
+        "1.txt",
+        "2.txt",
+        "3.txt",
+        "5.txt",
+    ]
