@@ -10,7 +10,6 @@ Exit status: 0 when every file was imported or unchanged, 1 when any failed, 2 f
 
 import itertools
 import multiprocessing
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -49,9 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=min(os.cpu_count() or 1, 4),
-            help=f"Processes that read and parse files on runs of {PARALLEL_FROM} files or more "
-            "(default: the CPUs, at most 4).",
+            default=1,
+            help=f"Processes that read and parse files on runs of {PARALLEL_FROM} files or more (default 1: "
+            "this one). Worth it with idle cores: each file then also costs pickling between processes.",
         )
         parser.add_argument(
             "--status",
