@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0
 RUN_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install setup lint format clean
+.PHONY: run test install setup lint format clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: install lint
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (docs/PERFORMANCE.md): N synthetic stories through the importer, gunicorn, wrk. Not part of CI.
+N ?= 10000
+DURATION ?= 10
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m bench --count $(N) --duration $(DURATION) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,14 +1,14 @@
 """The editors' admin: stories with their three vocabularies, and the vocabularies themselves.
 
-Who changed what: simple-history keeps every version of a story's fields (who, when, what changed, revert).
-Tags live in through models that simple-history does not track, so every tag change — through the inlines,
-an action or a merge — goes into Django's admin log (LogEntry) with its user, and the story's history page shows
-that log under the versions. Tracking the through models with their own history tables would need new models
-and migrations in shared code, and a version restore still could not bring the tags back consistently.
+Who changed what: simple-history keeps every version of a story with who and when, and each version carries
+the story's tags too (articles/versions.py): the history page shows tag changes beside the fields' changes, and
+reverting to a version restores its fields and tags in one transaction. Tag changes through the inlines, the
+actions and merges also go into Django's admin log (LogEntry), listed on the same page under the versions.
 """
 
 import json
 from collections import defaultdict
+from itertools import pairwise
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +19,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -27,7 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.utils import bulk_update_with_history
+from simple_history.models import to_historic
 
 from .merging import MergeError, merge_entries, plan_merge
 from .models import (
@@ -45,6 +46,7 @@ from .models import (
 )
 from .retagging import retag
 from .text import name_key
+from .versions import plan_restore, record_tags, restore_tags, tag_changes, write_versions
 
 # The Article tag manager of each vocabulary and its through model.
 TAG_THROUGH = {"countries": TaggedCountry, "officials": TaggedOfficial, "agreements": TaggedAgreement}
@@ -207,6 +209,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     inlines = (CountryTagInline, OfficialTagInline, AgreementTagInline)
     actions = ("publish", "unpublish", "add_entries", "remove_entries", "retag_selected")
     object_history_template = "admin/articles/article/object_history.html"
+    object_history_form_template = "admin/articles/article/object_history_form.html"
     # The unfiltered total costs a second COUNT on every page; the filtered count is enough.
     show_full_result_count = False
 
@@ -240,7 +243,32 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change and not self.has_publish_permission(request):
             # Without the right to publish, a new story can only be a draft.
             obj.status = Status.DRAFT
-        super().save_model(request, obj, form, change)
+        version = to_historic(obj)
+        if version is None:
+            super().save_model(request, obj, form, change)
+            return
+        # A revert from the history page: the version's tags come back with its fields, or nothing changes.
+        obj._change_reason = (
+            f"reverted to the version of {timezone.localtime(version.history_date):%Y-%m-%d %H:%M}"
+        )
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if version.tags is None:
+                self.message_user(
+                    request, "This version was saved before versions kept tags: the tags were left as they are."
+                )
+                return
+            restored = restore_tags(obj, version.tags)
+        for note in restored.merged_notes:
+            self.message_user(request, note, messages.INFO)
+        for note in restored.missing_notes:
+            self.message_user(request, note, messages.WARNING)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            # The inlines saved the tags after save_model wrote the version: it gets them now.
+            record_tags(form.instance)
 
     @admin.action(description="Publish the selected stories", permissions=["publish"])
     def publish(self, request, queryset):
@@ -258,9 +286,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             article.updated_at = now
         verb = "published" if status == Status.PUBLISHED else "unpublished"
         if articles:
-            bulk_update_with_history(
-                articles, Article, ["status", "updated_at"], default_user=request.user, default_change_reason=verb
-            )
+            with transaction.atomic():
+                Article.objects.bulk_update(articles, ["status", "updated_at"])
+                write_versions(articles, user=request.user, reason=verb)
             log_change(request.user, articles, [{"changed": {"fields": ["Status"]}}])
         self.message_user(request, f"{capfirst(verb)} {stories(len(articles))}.", messages.SUCCESS)
 
@@ -297,6 +325,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/entries_action.html", context)
 
+    @transaction.atomic
     def _change_entries(self, request, queryset, chosen, *, adding: bool):
         article_ids = list(queryset.values_list("pk", flat=True))
         changes = defaultdict(list)  # story id -> admin-log messages
@@ -322,13 +351,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
             by_message[json.dumps(change)].append(article_id)
         for message, ids in by_message.items():
             log_change(request.user, Article.objects.filter(pk__in=ids), message)
+        write_versions(
+            Article.objects.filter(pk__in=list(changes)).iterator(),
+            user=request.user,
+            reason="tags added" if adding else "tags removed",
+        )
         count = sum(len(change) for change in changes.values())
         done = "Added" if adding else "Removed"
         self.message_user(request, f"{done} {counted(count, 'tag')} on {stories(len(changes))}.", messages.SUCCESS)
 
     @admin.action(description="Re-run automatic tagging on the selected stories", permissions=["change"])
     def retag_selected(self, request, queryset):
-        result = retag(queryset)
+        result = retag(queryset, user=request.user)
         for article, added in result.added.items():
             log_change(request.user, [article], f"Automatic tagging added {', '.join(added)}.")
         self.message_user(
@@ -348,11 +382,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ).select_related("user")
         return super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        # Each version's tag changes against the one before, listed with its field changes.
+        records = list(historical_records)
+        for newer, older in pairwise(records):
+            changes = tag_changes(newer.tags, older.tags)
+            if changes:
+                newer.history_delta_changes = [*getattr(newer, "history_delta_changes", []), *changes]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may view the history post a revert; reverting is a change.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # The page shows what reverting does to the tags; simple-history answers 404 for a wrong version.
+        version = self.model.history.filter(history_id=version_id).first() if version_id.isdigit() else None
+        tags = version.tags if version is not None else None
+        context = {"tag_restore": plan_restore(tags) if tags is not None else None, **(extra_context or {})}
+        return super().history_form_view(request, object_id, version_id, context)
 
     def get_urls(self):
         preview = path(

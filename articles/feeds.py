@@ -6,7 +6,9 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 
+from .caching import cache_page
 from .models import Agreement, Article, Country, Official
 
 FEED_LENGTH = 20
@@ -24,6 +26,8 @@ def feed_url(entry) -> str:
     return reverse(f"articles:{entry._meta.model_name}_feed", args=[entry.slug])
 
 
+# Entry feeds call this through super(), after their redirect check.
+@method_decorator(cache_page, name="__call__")
 class LatestStoriesFeed(Feed):
     title = "Ties: latest stories"
     description = "The latest stories on bilateral ties: visits, agreements, trade and defence."

@@ -2,22 +2,46 @@
 
 import django_filters
 from django import forms
+from django_filters.fields import ModelMultipleChoiceField
 
+from . import caching
 from .models import Agreement, Article, Country, Official
+
+
+class EntriesField(ModelMultipleChoiceField):
+    """Entries by slug, looked up once until the next write rather than on every request."""
+
+    def _check_values(self, value):
+        slugs = sorted({str(slug) for slug in value})
+        return caching.remember(
+            "entries by slug",
+            lambda: super(EntriesField, self)._check_values(value),
+            self.queryset.model._meta.label,
+            slugs,
+        )
 
 
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Entries by slug; a repeated parameter means the story must have all of them."""
 
+    field_class = EntriesField
+
     def __init__(self, *, model, tag_field: str, label: str):
+        self.through = getattr(Article, tag_field).through
         super().__init__(
             field_name=f"{tag_field}__slug",
             to_field_name="slug",
             queryset=model.objects.all(),
             conjoined=True,
-            distinct=True,
+            # No join (below), so each story comes once: no DISTINCT over the list's rows.
+            distinct=False,
             label=label,
         )
+
+    def filter(self, qs, value):
+        for entry in value or ():
+            qs = qs.filter(caching.tagged_with(self.through, entry.pk))
+        return qs
 
 
 class ArticleFilter(django_filters.FilterSet):

@@ -32,6 +32,7 @@ from .models import (
     TaggedOfficial,
 )
 from .text import ascii_slug, name_key
+from .versions import record_tags, write_versions
 
 STDIN_NAME = "<stdin>"
 # Files imported together in one transaction (see Importer.import_batch).
@@ -174,7 +175,6 @@ class Importer:
             new_articles.append(article)
             results.append(result)
         Article.objects.bulk_create(new_articles)
-        Article.history.bulk_history_create(new_articles, default_change_reason="imported")
         for position, through in enumerate(THROUGH_MODELS):
             through.objects.bulk_create(
                 [
@@ -183,6 +183,8 @@ class Importer:
                     for pk in dict.fromkeys(tag_ids[position])
                 ]
             )
+        # After the tags, so that each story's first version carries them.
+        write_versions(new_articles, reason="imported", history_type="+")
         return results
 
     def import_parsed(self, parsed: parsing.ParsedArticle, filename: str) -> ImportResult:
@@ -229,7 +231,9 @@ class Importer:
         article.save()
         findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
         result = ImportResult(Outcome.CREATED, article)
-        self.tag(article, findings, pending, result.new_entries, new=True)
+        if self.tag(article, findings, pending, result.new_entries, new=True):
+            # The version the save wrote was taken before the story had tags.
+            record_tags(article)
         return result
 
     def tag(
@@ -240,14 +244,15 @@ class Importer:
         new_entries: list[str] | None = None,
         *,
         new: bool = False,
-    ):
-        """Add what was found to the story, creating entries for review; never removes a tag.
+    ) -> int:
+        """Add what was found to the story, creating entries for review; never removes a tag. Returns how many.
 
         `new` says the story was just created, so it has no tags to read first.
         """
         tag_ids = self.resolve(findings, pending, [] if new_entries is None else new_entries)
-        for through, ids in zip(THROUGH_MODELS, tag_ids, strict=True):
-            self._link(through, article, ids, new)
+        return sum(
+            self._link(through, article, ids, new) for through, ids in zip(THROUGH_MODELS, tag_ids, strict=True)
+        )
 
     def resolve(self, findings: Findings, pending: list, new_entries: list[str]) -> tuple[list, list, list]:
         """The country, official and agreement ids for what was found, creating entries for review."""
@@ -310,14 +315,15 @@ class Importer:
         return country_ids, official_ids, agreement_ids
 
     @staticmethod
-    def _link(through, article: Article, tag_ids, new: bool):
+    def _link(through, article: Article, tag_ids, new: bool) -> int:
         if not tag_ids:
-            return
+            return 0
         have = (
             set() if new else set(through.objects.filter(content_object=article).values_list("tag_id", flat=True))
         )
         wanted = list(dict.fromkeys(pk for pk in tag_ids if pk not in have))
         through.objects.bulk_create([through(content_object=article, tag_id=pk) for pk in wanted])
+        return len(wanted)
 
     @staticmethod
     def _add_alias(alias_model, entry_id: int, name: str) -> bool:

@@ -7,7 +7,8 @@ A merge, in one transaction:
   next import maps the name and the old public URL redirects (`Entry.by_slug_or_former_slug`), also along
   chains: A merged into B, then B into C, leaves A's alias and old slug on C;
 - points anything else that referred to a merged entry (an official's country) at the survivor;
-- writes the admin history (LogEntry) of the survivor, of each merged entry and of each story it touched.
+- writes the admin history (LogEntry) of the survivor, of each merged entry and of each story it touched, and
+  a new version of each story it touched, carrying its tags (articles/versions.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.db import models, transaction
 
 from .models import Article, Entry
 from .text import name_key
+from .versions import CHUNK, write_versions
 
 
 class MergeError(ValueError):
@@ -107,6 +109,11 @@ def merge_entries(survivor: Entry, merged: Iterable[Entry], *, user) -> MergePla
                     **{relation.field.name: survivor}
                 )
         _log(plan, user)
+        write_versions(
+            Article.objects.filter(pk__in=plan.affected_story_ids).iterator(chunk_size=CHUNK),
+            user=user,
+            reason=_story_note(plan),
+        )
         model.objects.filter(pk__in=[item.entry.pk for item in plan.merged]).delete()
         survivor.save(update_fields=["updated_at"])
     return plan
@@ -209,5 +216,11 @@ def _log(plan: MergePlan, user):
             user.pk,
             Article.objects.filter(pk__in=plan.affected_story_ids),
             CHANGE,
-            f"{label.capitalize()} {names} merged into “{survivor}”.",
+            _story_note(plan),
         )
+
+
+def _story_note(plan: MergePlan) -> str:
+    """What the merge did to each story it touched."""
+    names = ", ".join(f"“{item.entry.name}”" for item in plan.merged)
+    return f"{plan.survivor._meta.verbose_name.capitalize()} {names} merged into “{plan.survivor}”."

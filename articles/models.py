@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import search
@@ -170,6 +170,8 @@ class TaggedCountry(TaggedItemBase):
     class Meta:
         verbose_name = "story country"
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_country")]
+        # An entry's stories, newest first, from the index alone (entry pages, related stories, counts).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_country_story_idx")]
 
 
 class TaggedOfficial(TaggedItemBase):
@@ -179,6 +181,8 @@ class TaggedOfficial(TaggedItemBase):
     class Meta:
         verbose_name = "story official"
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_official")]
+        # An entry's stories, newest first, from the index alone (entry pages, related stories, counts).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_official_story_idx")]
 
 
 class TaggedAgreement(TaggedItemBase):
@@ -188,6 +192,45 @@ class TaggedAgreement(TaggedItemBase):
     class Meta:
         verbose_name = "story agreement"
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_agreement")]
+        # An entry's stories, newest first, from the index alone (entry pages, related stories, counts).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_agreement_story_idx")]
+
+
+class ArticleVersion(models.Model):
+    """What each saved version of a story keeps besides the fields simple-history copies: its tags."""
+
+    tags = models.JSONField(
+        null=True,
+        editable=False,
+        help_text="The story's countries, officials and agreements after this change (see articles/versions.py); "
+        "null in versions saved before versions kept tags.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.tags is None:
+            from .versions import tags_for_new_version  # versions.py imports this module
+
+            self.tags = tags_for_new_version(self)
+        super().save(*args, **kwargs)
+
+
+class TagManager(_TaggableManager):
+    """taggit's manager of a story's tags, whose per-story filter is only built when the queryset is used.
+
+    Prefetching makes one such queryset per story and replaces its results; building the filter cost more
+    than the prefetch queries themselves (Django's own related managers defer it the same way).
+    """
+
+    def get_queryset(self, extra_filters=None):
+        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+        if self.instance is None or extra_filters or self.prefetch_cache_name in prefetched:
+            return super().get_queryset(extra_filters)
+        tags = self.through.tag_model().objects.order_by(*self.ordering)
+        tags._defer_next_filter = True
+        return tags.filter(**{f"{self.through.tag_relname()}__content_object": self.instance})
 
 
 class Status(models.TextChoices):
@@ -229,6 +272,7 @@ class Article(models.Model):
         related_name="articles",
         blank=True,
         ordering=["name"],
+        manager=TagManager,
         verbose_name="countries",
     )
     officials = TaggableManager(
@@ -236,6 +280,7 @@ class Article(models.Model):
         related_name="articles",
         blank=True,
         ordering=["name"],
+        manager=TagManager,
         verbose_name="officials",
     )
     agreements = TaggableManager(
@@ -243,11 +288,12 @@ class Article(models.Model):
         related_name="articles",
         blank=True,
         ordering=["name"],
+        manager=TagManager,
         verbose_name="agreements",
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["raw_text"])
+    history = HistoricalRecords(bases=[ArticleVersion], excluded_fields=["raw_text"])
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "-id"]
@@ -273,3 +319,16 @@ class Article(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
+
+
+class CacheGeneration(models.Model):
+    """One row whose number moves on with every write to stories, tags or vocabularies (see articles/caching.py).
+
+    Database triggers (migration 0006) move it inside the writing transaction, so every way of writing counts:
+    the admin's bulk actions, the importer's bulk inserts, merges, QuerySet.update(), raw SQL.
+    """
+
+    number = models.BigIntegerField()
+
+    def __str__(self):
+        return str(self.number)

@@ -14,6 +14,7 @@ from django.db import transaction
 from .entities import KnownOfficial, find_entities
 from .importing import Importer
 from .models import Article, TaggedAgreement, TaggedCountry, TaggedOfficial
+from .versions import write_versions
 
 THROUGH_MODELS = {"country": TaggedCountry, "official": TaggedOfficial, "agreement": TaggedAgreement}
 
@@ -28,8 +29,11 @@ class RetagResult:
         return sum(len(names) for names in self.added.values())
 
 
-def retag(articles: Iterable[Article]) -> RetagResult:
-    """Add to each story what the importer would find in its body now; one transaction per story."""
+def retag(articles: Iterable[Article], *, user=None) -> RetagResult:
+    """Add to each story what the importer would find in its body now; one transaction per story.
+
+    A story that gains tags gets a new version, by `user`, carrying them.
+    """
     articles = list(articles)
     # The vocabulary is read once (Importer loads it) and grows with the entries created along the way.
     importer = Importer()
@@ -39,7 +43,8 @@ def retag(articles: Iterable[Article]) -> RetagResult:
         findings = find_entities(article.body, importer.vocabulary, article.published_on)
         pending: list = []
         with transaction.atomic():
-            importer.tag(article, findings, pending, result.new_entries)
+            if importer.tag(article, findings, pending, result.new_entries):
+                write_versions([article], user=user, reason="automatic tagging re-run")
         for entry in pending:
             if isinstance(entry, KnownOfficial):
                 importer.vocabulary.add_official(entry)

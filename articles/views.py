@@ -2,13 +2,17 @@
 
 import datetime
 
+from django.core.validators import slug_re
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from . import caching
+from .caching import ArchivePaginator, cache_page
 from .feeds import feed_url
 from .filters import ArticleFilter
 from .models import Agreement, Article, Country, Entry, Official
@@ -17,6 +21,12 @@ VOCABULARIES = (Country, Official, Agreement)
 # The list's filter parameter for each vocabulary (see ArticleFilter).
 FILTER_PARAMETERS = {Country: "country", Official: "official", Agreement: "agreement"}
 TIMELINE_MONTHS = 36
+# Entries offered per vocabulary in the list's filter form: a select of every agreement would be thousands of
+# options; entry pages link to the filtered list for the rest.
+FORM_CHOICES = 30
+# What a story in a list shows; the body and the raw text are most of a row, and lists sort rows.
+LIST_DEFERRED = ("body", "raw_text")
+RELATED_CANDIDATES = 100
 
 
 def covered(model: type[Entry], stories: QuerySet | None = None) -> QuerySet:
@@ -30,28 +40,71 @@ def covered(model: type[Entry], stories: QuerySet | None = None) -> QuerySet:
     )
 
 
+def most_covered(model: type[Entry], limit: int, entry: Entry | None = None) -> list[Entry]:
+    """The `limit` most covered entries of `model` (among stories tagged with `entry`, if given), until a write."""
+
+    def compute():
+        entries = covered(model, None if entry is None else entry.articles)
+        if type(entry) is model:
+            entries = entries.exclude(pk=entry.pk)
+        return list(entries[:limit])
+
+    scope = None if entry is None else (entry._meta.label, entry.pk)
+    return caching.remember("most covered", compute, model._meta.label, limit, scope)
+
+
+def find_entry(model: type[Entry], slug: str) -> tuple[Entry, bool]:
+    """Entry.by_slug_or_former_slug, kept until a write; an official comes with their country."""
+
+    def compute():
+        entry, moved = model.by_slug_or_former_slug(slug)
+        if isinstance(entry, Official):
+            entry.country  # noqa: B018 - loaded now, so that the kept copy has it
+        return entry, moved
+
+    return caching.remember("entry", compute, model._meta.label, slug)
+
+
 def related_stories(article: Article, limit: int = 5) -> QuerySet:
-    """Published stories sharing the most entries with `article`, newest first among equals."""
+    """Published stories sharing the most entries with `article`, newest first among equals.
+
+    The candidates are the stories most recently tagged with each of its entries, RELATED_CANDIDATES per
+    entry: an entry on every story (the home country) would otherwise make the whole archive a candidate.
+    Each entry's list is kept until the next write and serves every story page that mentions it.
+    """
     shared = Value(0)
-    candidates = Q()
+    candidates = set()
     for model in VOCABULARIES:
         field = model.article_field
         ids = [tag.pk for tag in getattr(article, field).all()]
         if not ids:
             continue
         through = getattr(Article, field).through
-        # Candidates through subqueries, so the count joins only the stories that share something.
-        candidates |= Q(pk__in=through.objects.filter(tag__in=ids).values("content_object"))
+        for tag_id in ids:
+            candidates.update(latest_tagged(through, tag_id))
         shared += Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True)
+    candidates.discard(article.pk)
     if not candidates:
         return Article.objects.none()
     return (
         Article.objects.published()
-        .filter(candidates)
-        .exclude(pk=article.pk)
+        # A list of ids, so that the counts join only the candidates' tags, on either database.
+        .filter(pk__in=sorted(candidates))
         .annotate(shared=shared)
         .order_by("-shared", *Article._meta.ordering)
+        .defer(*LIST_DEFERRED)
         .with_vocabularies()[:limit]
+    )
+
+
+def latest_tagged(through: type, tag_id: int) -> list[int]:
+    """The RELATED_CANDIDATES stories most recently tagged with an entry (from the end of its index)."""
+    latest = through.objects.filter(tag_id=tag_id).order_by("-content_object_id")
+    return caching.remember(
+        "latest tagged",
+        lambda: list(latest.values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]),
+        through._meta.label,
+        tag_id,
     )
 
 
@@ -75,14 +128,15 @@ def stories_per_month(stories: QuerySet) -> list[tuple[datetime.date, int]]:
     return [(month, counts.get(month, 0)) for month in reversed(months)]
 
 
+@cache_page
 def home(request):
     """The latest stories and the most-covered entries of each vocabulary."""
     return render(
         request,
         "articles/home.html",
         {
-            "latest": Article.objects.published().with_vocabularies()[:10],
-            "most_covered": [(model._meta.verbose_name_plural, covered(model)[:8]) for model in VOCABULARIES],
+            "latest": Article.objects.published().defer(*LIST_DEFERRED).with_vocabularies()[:10],
+            "most_covered": [(model._meta.verbose_name_plural, most_covered(model, 8)) for model in VOCABULARIES],
         },
     )
 
@@ -92,57 +146,87 @@ class PublishedArticlesMixin:
         return Article.objects.published().with_vocabularies()
 
 
+@method_decorator(cache_page, name="dispatch")
 class ArticleListView(PublishedArticlesMixin, FilterView):
     """The story list behind the same FilterSet as the API; invalid filters show their errors and no stories."""
 
     filterset_class = ArticleFilter
     paginate_by = 20
+    paginator_class = ArchivePaginator
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*LIST_DEFERRED)
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         filterset.form.label_suffix = ""
         filterset.form.order_fields(["q"])
-        # Offer the entries readers can find stories for; any slug still validates against the whole vocabulary.
+        # Offer the most covered entries and those chosen; any slug still validates against the whole vocabulary.
         for model, name in FILTER_PARAMETERS.items():
             field = filterset.form.fields[name]
             field.widget.choices = [
-                (entry.slug, f"{entry.name} ({entry.story_count})") for entry in covered(model).order_by("name")
+                (entry.slug, f"{entry.name} ({entry.story_count})") for entry in self.choices(model, name)
             ]
             field.widget.attrs["size"] = 6
             field.help_text = "Choose several (Ctrl or ⌘ and click) for stories that mention them all."
         return filterset
 
+    def choices(self, model: type[Entry], parameter: str) -> list[Entry]:
+        """The most covered entries, and any others the request chose, by name."""
+        entries = most_covered(model, FORM_CHOICES)
+        offered = {entry.slug for entry in entries}
+        # Only what could be a slug reaches the database (PostgreSQL refuses a NUL outright).
+        chosen = sorted(
+            {slug for slug in self.request.GET.getlist(parameter) if slug_re.match(slug) and slug not in offered}
+        )
+        if chosen:
+            entries += caching.remember(
+                "chosen", lambda: list(covered(model).filter(slug__in=chosen)), model._meta.label, chosen
+            )
+        return sorted(entries, key=lambda entry: entry.name)
 
+
+@method_decorator(cache_page, name="dispatch")
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(related=related_stories(self.object), **kwargs)
 
 
+@method_decorator(cache_page, name="dispatch")
 class EntryListView(ListView):
     """The entries of one vocabulary that have published stories, by name."""
 
     model = None
     paginate_by = 100
+    paginator_class = ArchivePaginator
     template_name = "articles/entry_list.html"
 
     def get_queryset(self):
         entries = covered(self.model).order_by("name")
         return entries.select_related("country") if self.model is Official else entries
 
+    def paginate_queryset(self, queryset, page_size):
+        # Each page counts every entry's stories: kept until the next write.
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = caching.remember("entry index", lambda: list(rows), self.model._meta.label, page.number)
+        return paginator, page, page.object_list, is_paginated
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(vocabulary=self.model._meta, **kwargs)
 
 
+@method_decorator(cache_page, name="dispatch")
 class EntryDetailView(ListView):
     """One entry: what it is, its published stories, what they mention with it, and a timeline."""
 
     model = None
     paginate_by = 20
+    paginator_class = ArchivePaginator
     template_name = "articles/entry_detail.html"
 
     def get(self, request, *args, **kwargs):
         try:
-            self.entry, moved = self.model.by_slug_or_former_slug(kwargs["slug"])
+            self.entry, moved = find_entry(self.model, kwargs["slug"])
         except self.model.DoesNotExist:
             raise Http404(f"No {self.model._meta.verbose_name} {kwargs['slug']!r}") from None
         if moved:
@@ -151,16 +235,15 @@ class EntryDetailView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.entry.articles.published().with_vocabularies()
+        through = getattr(Article, self.model.article_field).through
+        stories = Article.objects.published().filter(caching.tagged_with(through, self.entry.pk))
+        return stories.defer(*LIST_DEFERRED).with_vocabularies()
 
     def get_context_data(self, **kwargs):
-        stories = self.entry.articles
-        mentioned_with = []
-        for model in VOCABULARIES:
-            entries = covered(model, stories)
-            if model is self.model:
-                entries = entries.exclude(pk=self.entry.pk)
-            mentioned_with.append((model._meta.verbose_name_plural, entries[:8]))
+        entry = self.entry
+        mentioned_with = [
+            (model._meta.verbose_name_plural, most_covered(model, 8, entry)) for model in VOCABULARIES
+        ]
         return super().get_context_data(
             entry=self.entry,
             vocabulary=self.model._meta,
@@ -168,8 +251,10 @@ class EntryDetailView(ListView):
             feed_url=feed_url(self.entry),
             list_parameter=FILTER_PARAMETERS[self.model],
             mentioned_with=mentioned_with,
-            months=stories_per_month(stories),
-            parties=self.parties(),
+            months=caching.remember(
+                "months", lambda: stories_per_month(entry.articles), entry._meta.label, entry.pk
+            ),
+            parties=caching.remember("parties", self.parties, entry._meta.label, entry.pk),
             **kwargs,
         )
 

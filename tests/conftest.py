@@ -78,3 +78,17 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+@pytest.fixture(autouse=True)
+def uncached(settings):
+    """Pages and counts computed afresh, and an empty cache: tests/test_caching.py turns caching on itself.
+
+    Most tests read a page, change the data and read again, and count queries; the cache would answer the
+    second read (rightly, when the data changed in a way the cache sees) with fewer queries.
+    """
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.QUERY_CACHE_SECONDS = 0
+    cache.clear()

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag from the body (and a 304) for what articles/caching.py does not answer from its number.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +119,33 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# --- Caching (articles/caching.py; README "Production") ------------------------------------------------
+# Local memory by default, private to each process; REDIS_URL (redis://host:6379/0) shares one cache between
+# app servers. DRF's throttling counts in the default cache too. Cached things are keyed by a number that
+# every write moves on (so they need no expiry to stay right); the timeouts only bound their memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ties",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ties",
+            # Pages are about 20 KB: this many keeps a process within some tens of megabytes.
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
+# Whole pages, feeds and API answers for anonymous readers; off by default while developing templates.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "3600"))
+# What lists compute over the whole archive: row counts, the most covered entries, entries by slug.
+QUERY_CACHE_SECONDS = int(os.environ.get("DJANGO_QUERY_CACHE_SECONDS", "3600"))
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True

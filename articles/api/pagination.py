@@ -7,8 +7,12 @@ that also imports viewsets would import itself in a circle.
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from ..caching import ArchivePaginator
+
 
 class PageNumber(PageNumberPagination):
+    # Counts kept until the next write; deep pages found on the index (see articles/caching.py).
+    django_paginator_class = ArchivePaginator
     page_size = 20
     page_size_query_param = "page_size"
     # A larger page_size is served as this many rows, not refused: clients asking for "everything" still work.

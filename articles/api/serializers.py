@@ -14,6 +14,7 @@ from ..importing import unique_slug
 from ..models import Agreement, Article, Country, Official, Status
 from ..parsing import content_key
 from ..text import name_key
+from ..versions import record_tags
 from .fields import (
     SlugReferenceField,
     SlugReferenceListField,
@@ -191,6 +192,9 @@ class ArticleInputSerializer(StrictModelSerializer):
     def _set_tags(article, tags):
         for name, entries in tags.items():
             getattr(article, name).set(entries)
+        if tags:
+            # The version the save wrote was taken before these tags were set.
+            record_tags(article)
 
 
 class EntryInputSerializer(StrictModelSerializer):

@@ -1,0 +1,29 @@
+"""Signal wiring for the cache (articles/caching.py): request boundaries, and the triggers after migrate.
+
+Writes need no signal here: database triggers move the cache generation on, which also catches the writes
+that send no signals (bulk_create, QuerySet.update(), the admin's bulk actions, raw SQL).
+"""
+
+from django.core.signals import request_finished, request_started
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+from . import caching
+from .models import CacheGeneration
+
+
+def after_migrate(sender, using, **kwargs):
+    """(Re)create the triggers, which SQLite drops with a rebuilt table, and start a new generation.
+
+    Deploys run migrate, so pages cached by the old code (old templates) are not served by the new.
+    """
+    if CacheGeneration._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before 0006
+    caching.install_triggers(using)
+    caching.bump(using)
+
+
+def connect(app_config):
+    request_started.connect(caching.request_started, dispatch_uid="articles.caching.request_started")
+    request_finished.connect(caching.request_finished, dispatch_uid="articles.caching.request_finished")
+    post_migrate.connect(after_migrate, sender=app_config, dispatch_uid="articles.caching.after_migrate")

@@ -1,0 +1,176 @@
+"""The tags in a story's versions: simple-history copies a story's fields, each version also keeps its tags.
+
+A version's `tags` holds the story's entries as they were after that change, each vocabulary sorted by name:
+    {"countries": [{"id": 3, "slug": "india", "name": "India"}, …], "officials": […], "agreements": […]}
+The id says which entry; the slug lets a restore follow an entry merged since (its slug lives on as the
+`former_slug` of an alias of the survivor); the name shows what the tag was called, even once the entry is
+gone. `None` marks a version saved before versions kept tags: it restores no tags.
+
+Every way of writing a version fills it (`tag_snapshots` is the one place that reads them):
+- a save (the admin's form and revert, the API, the importer's one-file path) writes a version whose tags
+  are read as it is written (ArticleVersion.save); where the tags change after that save, in the same operation
+  (the admin's inlines, the API's tag lists, the importer tagging a new story), `record_tags` puts the new tags
+  on that version;
+- tags changed without a save (admin actions, re-tagging, merges) and bulk writes (publishing, the importer's
+  batches) get new versions from `write_versions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.db.models import CharField, Value
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from .models import Article, Entry, TaggedAgreement, TaggedCountry, TaggedOfficial
+
+# The Article tag manager of each vocabulary and its through model, in the order versions show them.
+VOCABULARIES = {"countries": TaggedCountry, "officials": TaggedOfficial, "agreements": TaggedAgreement}
+# Stories whose versions are written together: bounds memory and the size of each query's id list.
+CHUNK = 500
+
+Snapshot = dict[str, list[dict]]
+
+
+def tag_snapshots(article_ids: Iterable[int]) -> dict[int, Snapshot]:
+    """Each story's tags as its versions keep them, read in one query for any number of stories."""
+    ids = list(article_ids)
+    snapshots: dict[int, Snapshot] = {pk: {kind: [] for kind in VOCABULARIES} for pk in ids}
+    if not ids:
+        return snapshots
+    parts = [
+        through.objects.filter(content_object_id__in=ids)
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("content_object_id", "kind", "tag_id", "tag__slug", "tag__name")
+        .order_by()
+        for kind, through in VOCABULARIES.items()
+    ]
+    for article_id, kind, pk, slug, name in parts[0].union(*parts[1:], all=True):
+        snapshots[article_id][kind].append({"id": pk, "slug": slug, "name": name})
+    for snapshot in snapshots.values():
+        for entries in snapshot.values():
+            entries.sort(key=lambda entry: (entry["name"], entry["id"]))
+    return snapshots
+
+
+def tags_for_new_version(version) -> Snapshot:
+    """The tags of a version being saved: none for a new story, else the story's tags now."""
+    if version.history_type == "+":
+        return {kind: [] for kind in VOCABULARIES}
+    return tag_snapshots([version.id])[version.id]
+
+
+def record_tags(article: Article):
+    """Put the story's tags on its newest version, when they changed after the save that wrote it."""
+    versions = Article.history.filter(id=article.pk)
+    newest = versions.order_by("-history_date", "-history_id").values("history_id")[:1]
+    versions.filter(history_id__in=newest).update(tags=tag_snapshots([article.pk])[article.pk])
+
+
+def write_versions(articles: Iterable[Article], *, user=None, reason: str = "", history_type: str = "~"):
+    """A new version of each story, with its tags as they are now: for writes that did not save the story.
+
+    Two queries per 500 stories (their tags, the insert); pass a queryset's `.iterator()` for many stories.
+    """
+    model = Article.history.model
+    reason = reason[: model._meta.get_field("history_change_reason").max_length]
+    now = timezone.now()
+    articles = iter(articles)
+    while chunk := list(islice(articles, CHUNK)):
+        snapshots = tag_snapshots(article.pk for article in chunk)
+        model.objects.bulk_create(
+            model(
+                history_date=now,
+                history_type=history_type,
+                history_user=user,
+                history_change_reason=reason,
+                tags=snapshots[article.pk],
+                **{field.attname: getattr(article, field.attname) for field in model.tracked_fields},
+            )
+            for article in chunk
+        )
+
+
+def tag_changes(newer: Snapshot | None, older: Snapshot | None) -> list[dict[str, str]]:
+    """The vocabularies whose entries differ between two versions, shaped like simple-history's field changes."""
+    if newer is None or older is None:
+        return []
+    changes = []
+    for kind in VOCABULARIES:
+        before, after = older.get(kind, []), newer.get(kind, [])
+        if {entry["id"] for entry in before} != {entry["id"] for entry in after}:
+            changes.append({"field": _label(kind), "old": _names(before), "new": _names(after)})
+    return changes
+
+
+@dataclass
+class TagRestore:
+    """A version's tags resolved to today's entries: what a revert tags the story with, and what it cannot."""
+
+    entries: dict[str, list[Entry]] = field(default_factory=dict)  # vocabulary -> entries to tag with
+    merged: list[tuple[str, str, Entry]] = field(default_factory=list)  # (vocabulary, old name, survivor)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (vocabulary, name): deleted, not merged
+
+    @property
+    def merged_notes(self) -> list[str]:
+        return [
+            f"{capfirst(kind)} “{name}” has been merged into “{survivor}” since: the story gets “{survivor}”."
+            for kind, name, survivor in self.merged
+        ]
+
+    @property
+    def missing_notes(self) -> list[str]:
+        return [
+            f"{capfirst(kind)} “{name}” no longer exists and cannot be restored." for kind, name in self.missing
+        ]
+
+
+def plan_restore(snapshot: Snapshot) -> TagRestore:
+    """Resolve a version's tags to entries: merged ones to their survivor, deleted ones left out and named."""
+    plan = TagRestore()
+    for kind, through in VOCABULARIES.items():
+        model = through._meta.get_field("tag").related_model
+        label = str(model._meta.verbose_name)
+        kept = snapshot.get(kind, [])
+        found = model.objects.in_bulk([entry["id"] for entry in kept])
+        gone = [entry for entry in kept if entry["id"] not in found]
+        survivors = {}
+        if gone:
+            aliases = model.aliases.rel.related_model.objects.filter(former_slug__in=[e["slug"] for e in gone])
+            survivors = {alias.former_slug: alias.entry for alias in aliases.select_related("entry")}
+        entries = {}
+        for entry in kept:
+            if entry["id"] in found:
+                entries[entry["id"]] = found[entry["id"]]
+            elif entry["slug"] in survivors:
+                survivor = survivors[entry["slug"]]
+                entries[survivor.pk] = survivor
+                plan.merged.append((label, entry["name"], survivor))
+            else:
+                plan.missing.append((label, entry["name"]))
+        plan.entries[kind] = list(entries.values())
+    return plan
+
+
+def restore_tags(article: Article, snapshot: Snapshot) -> TagRestore:
+    """Tag the story as in a version, as far as its entries still exist; call it in the revert's transaction."""
+    plan = plan_restore(snapshot)
+    for kind, through in VOCABULARIES.items():
+        wanted = {entry.pk for entry in plan.entries[kind]}
+        tagged = through.objects.filter(content_object=article)
+        tagged.exclude(tag_id__in=wanted).delete()
+        have = set(tagged.values_list("tag_id", flat=True))
+        through.objects.bulk_create([through(content_object=article, tag_id=pk) for pk in sorted(wanted - have)])
+    record_tags(article)
+    return plan
+
+
+def _label(kind: str) -> str:
+    return capfirst(Article._meta.get_field(kind).verbose_name)
+
+
+def _names(entries: list[dict]) -> str:
+    return ", ".join(entry["name"] for entry in entries) or "—"
