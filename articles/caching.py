@@ -33,6 +33,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.sql.where import WhereNode
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -223,7 +224,9 @@ class ArchivePaginator(Paginator):
     """Pages of a story list: the count from the cache, and deep pages found by a narrow query on the index.
 
     A page far down (?page=200) skips thousands of rows. Skipping them in a subquery that selects only the
-    primary key keeps the skip inside the list's index; the outer query then reads the 20 rows it shows.
+    primary key keeps the skip inside the list's index; the outer query then reads the 20 rows it shows by
+    primary key. The outer query repeats none of the list's filters (the subquery applied them): with them,
+    SQLite walks the whole list index again instead of looking the 20 rows up.
     """
 
     @functools.cached_property
@@ -239,11 +242,21 @@ class ArchivePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if bottom and isinstance(rows, QuerySet):
-            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
+        if bottom and isinstance(rows, QuerySet) and _plain(rows):
+            ids = rows.values("pk")[bottom:top]
+            rows = rows._chain()
+            # Same columns, annotations (a search's rank), order and prefetches; only the filters go.
+            rows.query.where = WhereNode()
+            rows = rows.filter(pk__in=ids)
         else:
             rows = rows[bottom:top]
         return self._get_page(rows, number, self)
+
+
+def _plain(queryset: QuerySet) -> bool:
+    """One table, no grouping: dropping its filters leaves the same rows for the same ids."""
+    query = queryset.query
+    return len(query.alias_map) <= 1 and query.group_by is None and not query.distinct
 
 
 # --- Whole answers ------------------------------------------------------------------------------------

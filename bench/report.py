@@ -89,9 +89,19 @@ def problems(measurement: Measurement) -> str:
     return "; ".join(notes)
 
 
-def table(measurements: list[Measurement]) -> str:
+def best_floors(*runs: list[Measurement]) -> dict[str, Measurement]:
+    """Each floor's fastest measurement in `runs`: floors cache nothing, so every run measures the same work,
+    and the fastest is the one other work on the machine disturbed least."""
+    best = {}
+    for m in (m for run in runs for m in run if m.target.kind in FLOORS):
+        if m.target.kind not in best or m.load.per_second > best[m.target.kind].load.per_second:
+            best[m.target.kind] = m
+    return best
+
+
+def table(measurements: list[Measurement], floors: dict[str, Measurement] | None = None) -> str:
     """A Markdown table: throughput, latency, queries, size, and each answer's share of its floors."""
-    floors = {m.target.kind: m for m in measurements if m.target.kind in FLOORS}
+    floors = floors or best_floors(measurements)
     rows = [
         "| URL | req/s | p50 ms | p99 ms | queries | KB | of own floor | of bytes floor | others, cores | notes |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -116,10 +126,14 @@ class Check:
     met: bool
 
 
-def checks(uncached: list[Measurement], cached: list[Measurement] | None = None) -> list[Check]:
+def checks(
+    uncached: list[Measurement],
+    cached: list[Measurement] | None = None,
+    floors: dict[str, Measurement] | None = None,
+) -> list[Check]:
     """The issue's targets, as far as these measurements show them."""
     by_label = {m.target.label: m for m in uncached}
-    floors = {m.target.kind: m for m in uncached if m.target.kind in FLOORS}
+    floors = floors or best_floors(uncached, cached or [])
     found = []
 
     def share(label, floor_kind, goal, at_least):
@@ -138,14 +152,14 @@ def checks(uncached: list[Measurement], cached: list[Measurement] | None = None)
     share("API list", FLOOR_JSON, "uncached API list ≥ 50% of the json.dumps floor", 0.5)
     slower("list, deep page", "list", "deep page within 1.5× of page 1", 1.5)
     slower("search", "list", "search within 3× of the plain list (the goal is for PostgreSQL)", 3.0)
-    lists = [m for m in uncached if m.target.is_list and m.queries is not None]
+    # The repeated request: the steady state, once whatever the mode caches is there.
+    lists = [m for m in uncached if m.target.is_list and m.repeat_queries is not None]
     if lists:
-        most = max(m.queries for m in lists)
-        found.append(Check("≤ 5 queries per list request", f"at most {most}", most <= 5))
+        most = max(m.repeat_queries for m in lists)
+        found.append(Check("≤ 5 queries per list request (repeated)", f"at most {most}", most <= 5))
     if cached:
-        cached_floors = {m.target.kind: m for m in cached if m.target.kind in FLOORS}
         cached_list = next((m for m in cached if m.target.label == "list"), None)
-        floor = cached_floors.get(FLOOR_BYTES)
+        floor = floors.get(FLOOR_BYTES)
         if cached_list and floor and floor.load.per_second:
             value = cached_list.load.per_second / floor.load.per_second
             found.append(Check("cached, repeated list ≥ 50% of the bytes floor", f"{value:.0%}", value >= 0.5))

@@ -196,6 +196,13 @@ def test_the_table_gives_each_answer_its_share_of_its_own_floor_and_of_the_bytes
     assert "| 40% |" in row(text, "template")
 
 
+def test_shares_are_of_each_floors_fastest_run_in_any_mode():
+    disturbed = [measured("bytes", FLOOR_BYTES, 500, queries=0), measured("list", PAGE, 300)]
+    floors = report.best_floors(FLOORS, disturbed)
+    assert floors[FLOOR_BYTES].load.per_second == 1000
+    assert "| 75% (template) | 30% |" in row(report.table(disturbed, floors), "list")
+
+
 def test_the_table_shows_cache_hits_and_flags_error_answers():
     text = report.table([*FLOORS, measured("cached", PAGE, 900, queries=5, repeat=0)])
     assert "| 5 then 0 |" in row(text, "cached")
@@ -208,7 +215,7 @@ def test_the_checks_hold_the_figures_to_the_issues_targets():
         *FLOORS,
         measured("list", PAGE, 300, queries=4, is_list=True),
         measured("list, deep page", PAGE, 150, queries=4, is_list=True),
-        measured("search", PAGE, 120, queries=6, is_list=True),
+        measured("search", PAGE, 120, queries=9, repeat=6, is_list=True),
         measured("country page", PAGE, 50, queries=12),
         measured("API list", API, 390, queries=3, is_list=True),
     ]
@@ -220,7 +227,7 @@ def test_the_checks_hold_the_figures_to_the_issues_targets():
         "uncached API list ≥ 50% of the json.dumps floor": ("49%", False),
         "deep page within 1.5× of page 1": ("2.00×", False),
         "search within 3× of the plain list (the goal is for PostgreSQL)": ("2.50×", True),
-        "≤ 5 queries per list request": ("at most 6", False),  # the country page is not a list
+        "≤ 5 queries per list request (repeated)": ("at most 6", False),  # the country page is not a list
         "cached, repeated list ≥ 50% of the bytes floor": ("60%", True),
     }
     text = report.checks_table({"data cached": checks, "nothing cached": checks[:1]})
