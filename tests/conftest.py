@@ -92,3 +92,17 @@ def uncached(settings):
     settings.PAGE_CACHE_SECONDS = 0
     settings.QUERY_CACHE_SECONDS = 0
     cache.clear()
+
+
+@pytest.fixture
+def editor():
+    """A staff member of the Editors group (test_api and test_merging define their own)."""
+    from .factories import make_staff
+
+    return make_staff("editor", editor=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

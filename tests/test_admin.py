@@ -30,17 +30,6 @@ ADMIN = "/admin/articles"
 STORIES = f"{ADMIN}/article/"
 
 
-@pytest.fixture
-def editor():
-    return make_staff("editor", editor=True)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def staff_with(username: str, *codenames: str):
     """A staff user holding exactly these articles permissions."""
     user = make_staff(username)

@@ -20,17 +20,6 @@ from .test_api import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor():
-    return make_staff("editor", editor=True)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def tag_names(version) -> dict[str, set[str]]:
     """A version's tags by vocabulary, as names."""
     return {kind: {entry["name"] for entry in entries} for kind, entries in version.tags.items()}
