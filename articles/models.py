@@ -1,14 +1,37 @@
 """Articles and the three editor-managed vocabularies: countries, officials, agreements."""
 
+import functools
+from typing import NamedTuple
+
+from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.urls import reverse
+from django.db.models import F, IntegerField, Q, Value
+from django.db.models.query import ModelIterable
+from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import search
 from .text import ascii_slug, name_key
+
+# Stands for the slug in a URL reversed once per view name (see page_url).
+_SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+@functools.lru_cache(maxsize=64)
+def _url_template(script_prefix: str, urlconf: str, view_name: str) -> str:
+    return reverse(view_name, urlconf=urlconf, args=[_SLUG_PLACEHOLDER])
+
+
+def page_url(view_name: str, slug: str) -> str:
+    """reverse(view_name, args=[slug]) for a view taking one slug, resolved once per view name.
+
+    A list page links every story to its tags, a hundred links or more; reversing each one cost more than
+    the queries behind the page. Slugs are ASCII and URL-safe, so they go into the URL as they are.
+    """
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _url_template(get_script_prefix(), urlconf, view_name).replace(_SLUG_PLACEHOLDER, slug, 1)
 
 
 class Entry(TagBase):
@@ -88,7 +111,7 @@ class Country(Entry):
         permissions = [("merge_country", "Can merge countries")]
 
     def get_absolute_url(self):
-        return reverse("articles:country", args=[self.slug])
+        return page_url("articles:country", self.slug)
 
 
 class Official(Entry):
@@ -102,7 +125,7 @@ class Official(Entry):
         permissions = [("merge_official", "Can merge officials")]
 
     def get_absolute_url(self):
-        return reverse("articles:official", args=[self.slug])
+        return page_url("articles:official", self.slug)
 
 
 class AgreementKind(models.TextChoices):
@@ -135,7 +158,7 @@ class Agreement(Entry):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:agreement", args=[self.slug])
+        return page_url("articles:agreement", self.slug)
 
     @property
     def party_list(self) -> list[str]:
@@ -238,6 +261,43 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class TagLink(NamedTuple):
+    """A story's tag as a list shows it: which vocabulary, the entry's name, its page."""
+
+    kind: str  # country, official or agreement
+    name: str
+    url: str
+
+
+class ListIterable(ModelIterable):
+    """Stories with `tag_links`, every tag of the rows read in one query after the rows.
+
+    A list shows each tag as a name and a link, nothing more; three prefetches would build a model instance
+    and a queryset for each tag, which cost more than the page's queries.
+    """
+
+    def __iter__(self):
+        stories = list(super().__iter__())
+        links = {story.pk: [] for story in stories}
+        if links:
+            rows = None
+            for rank, (_kind, field) in enumerate(TAG_KINDS):
+                through = Article._meta.get_field(field).remote_field.through
+                part = (
+                    through.objects.using(self.queryset.db)
+                    .filter(content_object_id__in=links)
+                    .annotate(rank=Value(rank, output_field=IntegerField()))
+                    .values_list("content_object_id", "rank", "tag__name", "tag__slug")
+                )
+                rows = part if rows is None else rows.union(part, all=True)
+            for story_id, rank, name, slug in rows.order_by("rank", "tag__name"):
+                kind = TAG_KINDS[rank][0]
+                links[story_id].append(TagLink(kind, name, page_url(f"articles:{kind}", slug)))
+        for story in stories:
+            story.tag_links = links[story.pk]
+        return iter(stories)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The only way public code reaches articles."""
@@ -250,6 +310,12 @@ class ArticleQuerySet(models.QuerySet):
     def with_vocabularies(self):
         """Prefetch the three vocabularies so a list costs the same queries for any number of rows."""
         return self.prefetch_related("countries", "officials", "agreements")
+
+    def for_lists(self):
+        """What a list of stories shows: no body, and each story's `tag_links` (one query for all rows)."""
+        stories = self.defer("body", "raw_text")
+        stories._iterable_class = ListIterable
+        return stories
 
 
 class Article(models.Model):
@@ -310,7 +376,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("articles:detail", args=[self.slug])
+        return page_url("articles:detail", self.slug)
 
     @property
     def is_published(self) -> bool:
@@ -319,6 +385,10 @@ class Article(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
+
+
+# (kind, Article's tag manager), in the order lists show tags.
+TAG_KINDS = (("country", "countries"), ("official", "officials"), ("agreement", "agreements"))
 
 
 class CacheGeneration(models.Model):

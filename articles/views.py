@@ -16,6 +16,7 @@ from .caching import ArchivePaginator, cache_page
 from .feeds import feed_url
 from .filters import ArticleFilter
 from .models import Agreement, Article, Country, Entry, Official
+from .widgets import QuickSelectMultiple
 
 VOCABULARIES = (Country, Official, Agreement)
 # The list's filter parameter for each vocabulary (see ArticleFilter).
@@ -24,8 +25,6 @@ TIMELINE_MONTHS = 36
 # Entries offered per vocabulary in the list's filter form: a select of every agreement would be thousands of
 # options; entry pages link to the filtered list for the rest.
 FORM_CHOICES = 30
-# What a story in a list shows; the body and the raw text are most of a row, and lists sort rows.
-LIST_DEFERRED = ("body", "raw_text")
 RELATED_CANDIDATES = 100
 
 
@@ -92,8 +91,7 @@ def related_stories(article: Article, limit: int = 5) -> QuerySet:
         .filter(pk__in=sorted(candidates))
         .annotate(shared=shared)
         .order_by("-shared", *Article._meta.ordering)
-        .defer(*LIST_DEFERRED)
-        .with_vocabularies()[:limit]
+        .for_lists()[:limit]
     )
 
 
@@ -135,19 +133,14 @@ def home(request):
         request,
         "articles/home.html",
         {
-            "latest": Article.objects.published().defer(*LIST_DEFERRED).with_vocabularies()[:10],
+            "latest": Article.objects.published().for_lists()[:10],
             "most_covered": [(model._meta.verbose_name_plural, most_covered(model, 8)) for model in VOCABULARIES],
         },
     )
 
 
-class PublishedArticlesMixin:
-    def get_queryset(self):
-        return Article.objects.published().with_vocabularies()
-
-
 @method_decorator(cache_page, name="dispatch")
-class ArticleListView(PublishedArticlesMixin, FilterView):
+class ArticleListView(FilterView):
     """The story list behind the same FilterSet as the API; invalid filters show their errors and no stories."""
 
     filterset_class = ArticleFilter
@@ -155,7 +148,7 @@ class ArticleListView(PublishedArticlesMixin, FilterView):
     paginator_class = ArchivePaginator
 
     def get_queryset(self):
-        return super().get_queryset().defer(*LIST_DEFERRED)
+        return Article.objects.published().for_lists()
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -164,10 +157,12 @@ class ArticleListView(PublishedArticlesMixin, FilterView):
         # Offer the most covered entries and those chosen; any slug still validates against the whole vocabulary.
         for model, name in FILTER_PARAMETERS.items():
             field = filterset.form.fields[name]
-            field.widget.choices = [
-                (entry.slug, f"{entry.name} ({entry.story_count})") for entry in self.choices(model, name)
-            ]
-            field.widget.attrs["size"] = 6
+            field.widget = QuickSelectMultiple(
+                attrs={"size": 6},
+                choices=[
+                    (entry.slug, f"{entry.name} ({entry.story_count})") for entry in self.choices(model, name)
+                ],
+            )
             field.help_text = "Choose several (Ctrl or ⌘ and click) for stories that mention them all."
         return filterset
 
@@ -187,7 +182,10 @@ class ArticleListView(PublishedArticlesMixin, FilterView):
 
 
 @method_decorator(cache_page, name="dispatch")
-class ArticleDetailView(PublishedArticlesMixin, DetailView):
+class ArticleDetailView(DetailView):
+    def get_queryset(self):
+        return Article.objects.published().with_vocabularies()
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(related=related_stories(self.object), **kwargs)
 
@@ -237,7 +235,7 @@ class EntryDetailView(ListView):
     def get_queryset(self):
         through = getattr(Article, self.model.article_field).through
         stories = Article.objects.published().filter(caching.tagged_with(through, self.entry.pk))
-        return stories.defer(*LIST_DEFERRED).with_vocabularies()
+        return stories.for_lists()
 
     def get_context_data(self, **kwargs):
         entry = self.entry

@@ -1,0 +1,80 @@
+"""What story lists render from: tag links read in one query, URLs built without reverse() per link, the
+filter form's quick select."""
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, set_script_prefix
+
+from articles.models import Article, TagLink, page_url
+from articles.widgets import QuickSelectMultiple
+
+from .factories import country, make_agreement, make_article, make_official
+
+
+@pytest.fixture
+def script_prefix():
+    yield set_script_prefix
+    set_script_prefix("/")
+
+
+@pytest.mark.parametrize("view_name", ["articles:country", "articles:official", "articles:agreement"])
+@pytest.mark.parametrize("prefix", ["/", "/ties/"])
+def test_page_url_is_what_reverse_gives(script_prefix, view_name, prefix):
+    script_prefix(prefix)
+    for slug in ("india", "rajnath-singh", "slug-placeholder-2"):
+        assert page_url(view_name, slug) == reverse(view_name, args=[slug])
+    assert page_url(view_name, "india").startswith(prefix)
+
+
+@pytest.mark.django_db
+def test_for_lists_gives_each_story_its_tags_in_the_order_pages_show_them():
+    india, morocco = country("IN"), country("MA")
+    singh = make_official("Yara Testperson")
+    alami = make_official("Amal Testperson")
+    deal = make_agreement("Test Defence MoU")
+    tagged = make_article()
+    tagged.countries.add(morocco, india)
+    tagged.officials.add(singh, alami)
+    tagged.agreements.add(deal)
+    untagged = make_article()
+
+    with CaptureQueriesContext(connection) as queries:
+        stories = {story.pk: story for story in Article.objects.for_lists()}
+    assert len(queries) == 2  # the stories, then every tag of every story
+
+    assert stories[untagged.pk].tag_links == []
+    assert stories[tagged.pk].tag_links == [
+        TagLink("country", "India", "/countries/india/"),
+        TagLink("country", "Morocco", "/countries/morocco/"),
+        TagLink("official", "Amal Testperson", alami.get_absolute_url()),
+        TagLink("official", "Yara Testperson", singh.get_absolute_url()),
+        TagLink("agreement", "Test Defence MoU", deal.get_absolute_url()),
+    ]
+    # Lists never read the body.
+    assert "body" in stories[tagged.pk].get_deferred_fields()
+
+
+@pytest.mark.django_db
+def test_for_lists_survives_slicing_and_filtering():
+    stories = [make_article() for _ in range(3)]
+    stories[2].countries.add(country("IL"))
+    page = list(Article.objects.for_lists().filter(pk__in=[s.pk for s in stories]).order_by("pk")[1:3])
+    assert [story.pk for story in page] == [stories[1].pk, stories[2].pk]
+    assert [link.name for link in page[1].tag_links] == ["Israel"]
+    assert Article.objects.for_lists().filter(pk=-1).count() == 0
+    assert list(Article.objects.none().for_lists()) == []
+
+
+@pytest.mark.parametrize("value", [[], ["b"], ["a", "c"]])
+def test_quick_select_draws_what_select_multiple_draws(value):
+    choices = [("a", "Alpha (3)"), ("b", "<Beta> & co"), ("c", 'Gamma "quoted"')]
+    attrs = {"id": "id_country", "aria-describedby": "id_country_helptext"}
+    quick = QuickSelectMultiple(attrs={"size": 6}, choices=choices).render("country", value, attrs)
+    django = forms.SelectMultiple(attrs={"size": 6}, choices=choices).render("country", value, attrs)
+    assert "&lt;Beta&gt; &amp; co" in quick
+    assert quick.count(" selected") == len(value)
+
+    assert parse_html(quick) == parse_html(django)
