@@ -1,9 +1,12 @@
-"""What story lists render from: tag links read in one query, URLs built without reverse() per link, the
-filter form's quick select."""
+"""What story lists draw from and with: tag links read in one query, URLs built without reverse() per link,
+the story item and byline tags, the filter form's quick select."""
+
+import datetime
 
 import pytest
 from django import forms
 from django.db import connection
+from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
@@ -78,3 +81,42 @@ def test_quick_select_draws_what_select_multiple_draws(value):
     assert quick.count(" selected") == len(value)
 
     assert parse_html(quick) == parse_html(django)
+
+
+def test_story_item_draws_a_story_with_everything():
+    story = Article(
+        headline="Defence ties <deepen>",
+        slug="defence-ties-deepen",
+        dateline="Rabat & Delhi",
+        published_on=datetime.date(2024, 9, 3),
+        source="ANI",
+        standfirst="A first MoU.",
+    )
+    story.tag_links = [
+        TagLink("country", "Morocco", "/countries/morocco/"),
+        TagLink("official", "A. O'Neil", "/officials/a-oneil/"),
+    ]
+    drawn = Template("{% load ties %}{% story_item story 3 %}").render(Context({"story": story}))
+    assert parse_html(drawn) == parse_html(
+        '<article class="story-item">'
+        '<h3 class="story-item__headline">'
+        '<a href="/articles/defence-ties-deepen/">Defence ties &lt;deepen&gt;</a></h3>'
+        '<p class="byline"><span class="dateline">Rabat &amp; Delhi</span>'
+        '<time datetime="2024-09-03">3 September 2024</time><span class="source">ANI</span></p>'
+        '<p class="story-item__standfirst">A first MoU.</p>'
+        '<ul class="tags" aria-label="Tagged">'
+        '<li><a class="tag tag--country" href="/countries/morocco/">Morocco</a></li>'
+        '<li><a class="tag tag--official" href="/officials/a-oneil/">A. O&#x27;Neil</a></li>'
+        "</ul></article>"
+    )
+
+
+def test_story_item_leaves_out_what_a_story_lacks():
+    story = Article(headline="Undated", slug="undated")
+    story.tag_links = []
+    drawn = Template("{% load ties %}{% story_item story %}").render(Context({"story": story}))
+    assert parse_html(drawn) == parse_html(
+        '<article class="story-item">'
+        '<h2 class="story-item__headline"><a href="/articles/undated/">Undated</a></h2>'
+        '<p class="byline"></p></article>'
+    )
