@@ -20,8 +20,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -422,18 +421,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
 # Vocabularies
 
 
-def published_story_count(through):
-    """How many published stories carry the entry: a subquery, so a changelist stays one query."""
-    counts = (
-        through.objects.filter(tag=OuterRef("pk"), content_object__in=Article.objects.published())
-        .order_by()
-        .values("tag")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-
-
 class AliasFormSet(forms.BaseInlineFormSet):
     """An alias belongs to one entry only, and is not another entry's name."""
 
@@ -525,25 +512,15 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ("needs_review",)
     search_fields = ("name", "aliases__name")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("story_count", "created_at", "updated_at")
     actions = ("merge", "mark_reviewed")
     show_full_result_count = False
-    through = None
 
     def get_changelist(self, request, **kwargs):
         return ListChangeList
 
-    def get_queryset(self, request):
-        # Annotated here, not in the list alone, because sorting by the count must see it; it is a subquery of
-        # the same SELECT, so forms pay nothing extra in queries.
-        return super().get_queryset(request).annotate(published_stories=published_story_count(self.through))
-
     def list_queryset(self, queryset):
         return queryset.prefetch_related("aliases")
-
-    @admin.display(description="published stories", ordering="published_stories")
-    def story_count(self, entry):
-        return entry.published_stories
 
     @admin.display(description="aliases")
     def alias_list(self, entry):
@@ -604,7 +581,7 @@ class EntryAdmin(admin.ModelAdmin):
         if chosen is None:
             # Suggest the reviewed entry with the most published stories.
             usable = [o["entry"] for o in options if not o["error"]] or entries
-            chosen = min(usable, key=lambda entry: (entry.needs_review, -entry.published_stories, entry.name)).pk
+            chosen = min(usable, key=lambda entry: (entry.needs_review, -entry.story_count, entry.name)).pk
         context = {
             **self.admin_site.each_context(request),
             "title": f"Merge {len(entries)} {self.opts.verbose_name_plural}",
@@ -624,7 +601,6 @@ class CountryAdmin(EntryAdmin):
     search_fields = ("name", "iso_code", "aliases__name")
     fields = ("name", "slug", "iso_code", "needs_review", "created_at", "updated_at")
     inlines = (CountryAliasInline,)
-    through = TaggedCountry
 
 
 @admin.register(Official)
@@ -636,7 +612,6 @@ class OfficialAdmin(EntryAdmin):
     autocomplete_fields = ("country",)
     fields = ("name", "slug", "role", "country", "needs_review", "created_at", "updated_at")
     inlines = (OfficialAliasInline,)
-    through = TaggedOfficial
 
 
 @admin.register(Agreement)
@@ -656,4 +631,3 @@ class AgreementAdmin(EntryAdmin):
         "updated_at",
     )
     inlines = (AgreementAliasInline,)
-    through = TaggedAgreement

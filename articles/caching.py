@@ -37,6 +37,7 @@ from django.db.models.sql.where import WhereNode
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from . import triggers
 from .models import (
     Agreement,
     AgreementAlias,
@@ -144,22 +145,12 @@ def install_triggers(using: str = "default") -> None:
                 f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {connection.ops.quote_name(table)} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION articles_next_cache_generation()",
             ]
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    triggers.run(using, statements)
 
 
 def uninstall_triggers(using: str = "default") -> None:
     """Drop the triggers (before the generation table goes, when migration 0006 is reversed)."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            for (name,) in cursor.fetchall():
-                if name.endswith("_cache_generation"):
-                    cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
-        elif connection.vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS articles_next_cache_generation() CASCADE")
+    triggers.drop(using, suffix="_cache_generation", functions=["articles_next_cache_generation"])
 
 
 @functools.cache

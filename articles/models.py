@@ -42,6 +42,12 @@ class Entry(TagBase):
         db_index=True,
         help_text="Created by the importer on its own; an editor should check it.",
     )
+    story_count = models.IntegerField(
+        "published stories",
+        default=0,
+        editable=False,
+        help_text="Published stories tagged with it, kept by database triggers (articles/counting.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

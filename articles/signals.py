@@ -8,16 +8,25 @@ from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.models.signals import post_migrate
 
-from . import caching
-from .models import CacheGeneration
+from . import caching, counting
+from .models import CacheGeneration, Country
 
 
 def after_migrate(sender, using, **kwargs):
-    """(Re)create the triggers, which SQLite drops with a rebuilt table, and start a new generation.
+    """(Re)create the triggers, which SQLite drops with a rebuilt table, recount, and start a new generation.
 
     Deploys run migrate, so pages cached by the old code (old templates) are not served by the new.
     """
-    if CacheGeneration._meta.db_table not in connections[using].introspection.table_names():
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        columns = {
+            column.name
+            for column in connection.introspection.get_table_description(cursor, Country._meta.db_table)
+        }
+    if "story_count" in columns:  # not migrated back to before 0008
+        counting.install_triggers(using)
+        counting.recount(using)
+    if CacheGeneration._meta.db_table not in connection.introspection.table_names():
         return  # migrated back to before 0006
     caching.install_triggers(using)
     caching.bump(using)

@@ -28,28 +28,36 @@ FORM_CHOICES = 30
 RELATED_CANDIDATES = 100
 
 
-def covered(model: type[Entry], stories: QuerySet | None = None) -> QuerySet:
-    """Entries of `model` with `story_count`, their number of published stories (among `stories`), most first."""
-    stories = Article.objects.published() if stories is None else stories.published()
-    # Filtering the through rows and counting them in one query: the count uses the filtered join.
-    return (
-        model.objects.filter(tagged_articles__content_object__in=stories)
-        .annotate(story_count=Count("tagged_articles"))
-        .order_by("-story_count", "name")
+def covered(model: type[Entry]) -> QuerySet:
+    """Entries of `model` on published stories, most covered first (the database keeps `story_count`)."""
+    return model.objects.filter(story_count__gt=0).order_by("-story_count", "name")
+
+
+def most_covered(model: type[Entry], limit: int) -> list[tuple[Entry, int]]:
+    """(entry, its published stories) for the `limit` most covered entries of `model`, kept until a write."""
+    return caching.remember(
+        "most covered",
+        lambda: [(entry, entry.story_count) for entry in covered(model)[:limit]],
+        model._meta.label,
+        limit,
     )
 
 
-def most_covered(model: type[Entry], limit: int, entry: Entry | None = None) -> list[Entry]:
-    """The `limit` most covered entries of `model` (among stories tagged with `entry`, if given), until a write."""
+def mentioned_with(model: type[Entry], entry: Entry, limit: int) -> list[tuple[Entry, int]]:
+    """(other, stories) for the `limit` entries of `model` most often on `entry`'s published stories."""
 
     def compute():
-        entries = covered(model, None if entry is None else entry.articles)
+        # Filtering the through rows and counting them in one query: the count uses the filtered join.
+        others = (
+            model.objects.filter(tagged_articles__content_object__in=entry.articles.published())
+            .annotate(shared=Count("tagged_articles"))
+            .order_by("-shared", "name")
+        )
         if type(entry) is model:
-            entries = entries.exclude(pk=entry.pk)
-        return list(entries[:limit])
+            others = others.exclude(pk=entry.pk)
+        return [(other, other.shared) for other in others[:limit]]
 
-    scope = None if entry is None else (entry._meta.label, entry.pk)
-    return caching.remember("most covered", compute, model._meta.label, limit, scope)
+    return caching.remember("mentioned with", compute, model._meta.label, limit, entry._meta.label, entry.pk)
 
 
 def find_entry(model: type[Entry], slug: str) -> tuple[Entry, bool]:
@@ -168,7 +176,7 @@ class ArticleListView(FilterView):
 
     def choices(self, model: type[Entry], parameter: str) -> list[Entry]:
         """The most covered entries, and any others the request chose, by name."""
-        entries = most_covered(model, FORM_CHOICES)
+        entries = [entry for entry, _count in most_covered(model, FORM_CHOICES)]
         offered = {entry.slug for entry in entries}
         # Only what could be a slug reaches the database (PostgreSQL refuses a NUL outright).
         chosen = sorted(
@@ -203,12 +211,6 @@ class EntryListView(ListView):
         entries = covered(self.model).order_by("name")
         return entries.select_related("country") if self.model is Official else entries
 
-    def paginate_queryset(self, queryset, page_size):
-        # Each page counts every entry's stories: kept until the next write.
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = caching.remember("entry index", lambda: list(rows), self.model._meta.label, page.number)
-        return paginator, page, page.object_list, is_paginated
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(vocabulary=self.model._meta, **kwargs)
 
@@ -239,16 +241,14 @@ class EntryDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         entry = self.entry
-        mentioned_with = [
-            (model._meta.verbose_name_plural, most_covered(model, 8, entry)) for model in VOCABULARIES
-        ]
+        mentioned = [(model._meta.verbose_name_plural, mentioned_with(model, entry, 8)) for model in VOCABULARIES]
         return super().get_context_data(
             entry=self.entry,
             vocabulary=self.model._meta,
             kind=self.model._meta.model_name,
             feed_url=feed_url(self.entry),
             list_parameter=FILTER_PARAMETERS[self.model],
-            mentioned_with=mentioned_with,
+            mentioned_with=mentioned,
             months=caching.remember(
                 "months", lambda: stories_per_month(entry.articles), entry._meta.label, entry.pk
             ),

@@ -317,7 +317,7 @@ def test_vocabulary_lists_count_published_stories_only(editor_client):
         make_article(status=status).countries.add(morocco)
     response = editor_client.get(f"{ADMIN}/country/", {"q": "Morocco"})
     (row,) = response.context["cl"].result_list
-    assert row.published_stories == 2
+    assert row.story_count == 2
     ranked = editor_client.get(f"{ADMIN}/country/", {"o": "-4"}).context["cl"].result_list
     assert ranked[0] == morocco
 
