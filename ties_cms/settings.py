@@ -86,7 +86,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # Off by default, as in Django: a check is one more round trip on every request, as many as a cached
+        # page costs otherwise. Without it, after the database restarts, each app process fails one request.
+        conn_health_checks=os.environ.get("DJANGO_CONN_HEALTH_CHECKS", "0").strip() == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
