@@ -1,7 +1,10 @@
 """Each entry's `story_count` follows every way of writing, on both databases (articles/counting.py)."""
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles import counting
 from articles.merging import merge_entries
@@ -106,3 +109,24 @@ def test_without_the_triggers_counts_stand_still_until_migrate_puts_them_back():
     assert kept(Country) == {"Israel": 1}
     make_article().countries.add(country("IL"))
     assert kept(Country) == {"Israel": 2} == counted(Country)
+
+
+@pytest.mark.parametrize(
+    "path", ["/countries/morocco/", "/articles/?country=morocco", "/articles/?country=morocco&ordering=headline"]
+)
+def test_pages_of_one_entry_take_their_story_count_from_it(client, path):
+    for status in (Status.PUBLISHED, Status.PUBLISHED, Status.PUBLISHED, Status.DRAFT):
+        make_article(status=status).countries.add(country("MA"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.context["paginator"].count == 3
+    assert not [query for query in queries if "__count" in query["sql"]]
+
+
+def test_a_list_narrowed_further_counts_its_stories():
+    for headline in ("Phosphate deal", "Grain deal"):
+        make_article(headline=headline).countries.add(country("MA"))
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/articles/?country=morocco&q=phosphate")
+    assert response.context["paginator"].count == 1
+    assert [query for query in queries if "__count" in query["sql"]]

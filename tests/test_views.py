@@ -310,6 +310,20 @@ def test_an_entry_page_shows_the_entries_most_often_mentioned_with_it_in_publish
     assert list(mentioned["agreements"]) == []
 
 
+def test_an_entry_page_counts_what_its_latest_stories_mention_when_it_has_many(client, monkeypatch):
+    monkeypatch.setattr("articles.views.MENTIONED_WINDOW", 2)
+    india, italy, israel = country("IN"), country("IT"), country("IL")
+    make_article(published_on=datetime.date(2020, 1, 1)).countries.add(india, italy)
+    for day in (2, 3):
+        make_article(published_on=datetime.date(2024, 1, day)).countries.add(india, israel)
+    response = client.get("/countries/india/")
+    mentioned = dict(response.context["mentioned_with"])
+    assert [(c.name, n) for c, n in mentioned["countries"]] == [("Israel", 2)]
+    assert "Most often mentioned with India in its latest 2 stories" in text_of(response)
+    # Within the window, the heading says nothing of it.
+    assert "in its latest" not in text_of(client.get("/countries/israel/"))
+
+
 def test_an_entry_page_draws_its_stories_per_month_as_accessible_svg_with_a_table(client):
     morocco = country("MA")
     for day in (datetime.date(2025, 1, 5), datetime.date(2025, 1, 20), datetime.date(2025, 3, 2)):
