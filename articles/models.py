@@ -4,8 +4,8 @@ import functools
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, IntegerField, Q, Value
+from django.db import connections, models
+from django.db.models import F, Q
 from django.db.models.query import ModelIterable
 from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
@@ -276,7 +276,7 @@ class TagLink(NamedTuple):
 
 
 class ListIterable(ModelIterable):
-    """Stories with `tag_links`, every tag of the rows read in one query after the rows.
+    """Stories with `tag_links`, every tag of the rows read in one query after the rows (see tag_rows).
 
     A list shows each tag as a name and a link, nothing more; three prefetches would build a model instance
     and a queryset for each tag, which cost more than the page's queries.
@@ -284,24 +284,38 @@ class ListIterable(ModelIterable):
 
     def __iter__(self):
         stories = list(super().__iter__())
-        links = {story.pk: [] for story in stories}
-        if links:
-            rows = None
-            for rank, (_kind, field) in enumerate(TAG_KINDS):
-                through = Article._meta.get_field(field).remote_field.through
-                part = (
-                    through.objects.using(self.queryset.db)
-                    .filter(content_object_id__in=links)
-                    .annotate(rank=Value(rank, output_field=IntegerField()))
-                    .values_list("content_object_id", "rank", "tag__name", "tag__slug")
-                )
-                rows = part if rows is None else rows.union(part, all=True)
-            for story_id, rank, name, slug in rows.order_by("rank", "tag__name"):
-                kind = TAG_KINDS[rank][0]
-                links[story_id].append(TagLink(kind, name, page_url(f"articles:{kind}", slug)))
+        links = {story.pk: tuple([] for _kind in TAG_KINDS) for story in stories}
+        for story_id, index, name, slug in tag_rows(list(links), self.queryset.db):
+            kind = TAG_KINDS[index][0]
+            links[story_id][index].append(TagLink(kind, name, page_url(f"articles:{kind}", slug)))
         for story in stories:
-            story.tag_links = links[story.pk]
+            story.tag_links = [link for kind_links in links[story.pk] for link in kind_links]
         return iter(stories)
+
+
+def tag_rows(story_ids: list[int], using: str = "default") -> list[tuple[int, int, str, str]]:
+    """(story id, index in TAG_KINDS, entry name, entry slug) for every tag of the stories, by name.
+
+    One query for the three vocabularies, written out: the ORM took longer to build it than the database to
+    answer it. The database sorts the names, in its collation, as the stories' tag managers do.
+    """
+    if not story_ids:
+        return []
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(story_ids))
+    selects = []
+    for index, (_kind, field) in enumerate(TAG_KINDS):
+        through = Article._meta.get_field(field).remote_field.through
+        selects.append(
+            f"SELECT tagged.content_object_id, {index}, entry.name, entry.slug "
+            f"FROM {quote(through._meta.db_table)} tagged "
+            f"JOIN {quote(through.tag_model()._meta.db_table)} entry ON entry.id = tagged.tag_id "
+            f"WHERE tagged.content_object_id IN ({placeholders})"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 3", story_ids * len(selects))
+        return cursor.fetchall()
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -517,8 +517,10 @@ def populate(rows: int) -> None:
 
 def queries_for(api, path: str, rows: int) -> int:
     populate(rows)
+    # In the path: the test client drops a path's own query string when it is given parameters apart.
+    separator = "&" if "?" in path else "?"
     with CaptureQueriesContext(connection) as queries:
-        response = api.get(path, {"page_size": rows})
+        response = api.get(f"{path}{separator}page_size={rows}")
     assert response.status_code == 200
     assert len(response.json()["results"]) == rows
     return len(queries)
@@ -533,7 +535,7 @@ def only_generated_entries():
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("/api/articles/", 5), ("/api/countries/", 3), ("/api/officials/", 3), ("/api/agreements/", 3)],
+    [("/api/articles/", 3), ("/api/countries/", 3), ("/api/officials/", 3), ("/api/agreements/", 3)],
 )
 def test_a_list_costs_the_same_queries_for_5_rows_as_for_50(anonymous, only_generated_entries, path, expected):
     assert queries_for(anonymous, path, 5) == queries_for(anonymous, path, 50) == expected
