@@ -189,6 +189,8 @@ def remember(name: str, compute: Callable, *parts: Hashable):
 
 def count(queryset: QuerySet) -> int:
     """queryset.count(), kept until the next write: counting every matching row is what grows with the archive."""
+    if not settings.QUERY_CACHE_SECONDS:
+        return queryset.count()  # without compiling the query a second time for a key
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # .none(), e.g. for filters that did not validate
