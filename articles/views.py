@@ -5,6 +5,7 @@ import datetime
 from django.core.validators import slug_re
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Cast, Substr
+from django.forms.renderers import Jinja2
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -26,6 +27,9 @@ TIMELINE_MONTHS = 36
 # options; entry pages link to the filtered list for the rest.
 FORM_CHOICES = 30
 RELATED_CANDIDATES = 100
+# The list's filter form is drawn on every request; Django's Jinja2 form renderer draws it several times faster
+# than the template language (same markup; the admin keeps the default renderer).
+FORM_RENDERER = Jinja2()
 # An entry page counts what its latest this many stories mention with it (see mentioned_with).
 MENTIONED_WINDOW = 1000
 
@@ -192,6 +196,7 @@ class ArticleListView(FilterView):
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         filterset.form.label_suffix = ""
+        filterset.form.renderer = FORM_RENDERER
         filterset.form.order_fields(["q"])
         # Offer the most covered entries and those chosen; any slug still validates against the whole vocabulary.
         for model, name in FILTER_PARAMETERS.items():

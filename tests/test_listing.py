@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django import forms
 from django.db import connection
+from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
@@ -120,3 +121,18 @@ def test_story_item_leaves_out_what_a_story_lacks():
         '<h2 class="story-item__headline"><a href="/articles/undated/">Undated</a></h2>'
         '<p class="byline"></p></article>'
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["", "?country=india&q=grain&published_after=2020-01-01&ordering=-headline", "?published_before=soon"]
+)
+def test_the_filter_form_draws_the_same_markup_as_the_template_renderer(client, monkeypatch, query):
+    def form_of(response):
+        page = response.content.decode()
+        start = page.index('<form class="filters"')
+        return parse_html(page[start : page.index("</form>", start) + len("</form>")])
+
+    quick = form_of(client.get(f"/articles/{query}"))
+    monkeypatch.setattr("articles.views.FORM_RENDERER", DjangoTemplates())
+    assert form_of(client.get(f"/articles/{query}")) == quick
