@@ -8,7 +8,7 @@ from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.models.signals import post_migrate
 
-from . import caching, counting
+from . import caching, counting, search
 from .models import CacheGeneration, Country
 
 
@@ -23,6 +23,7 @@ def after_migrate(sender, using, **kwargs):
             column.name
             for column in connection.introspection.get_table_description(cursor, Country._meta.db_table)
         }
+    search.install_sqlite_index(using)
     if "story_count" in columns:  # not migrated back to before 0008
         counting.install_triggers(using)
         counting.recount(using)
