@@ -423,8 +423,9 @@ def _build_matcher(names: Mapping[str, str | None]) -> _Matcher:
     }
     first_chars = "".join(sorted({form[0] for form in names}))
     # A possible name starts after a non-word character with one of the first letters;
-    # the match is its first word, the lookup key (or just the letter, for "U.S.").
-    starts = re.compile(rf"(?<!\w)[{re.escape(first_chars)}]\w*")
+    # the match is its first word, the lookup key (or just the letter, for "U.S."). The letter comes
+    # first and the look back after it, which lets the regex engine skip from one such letter to the next.
+    starts = re.compile(rf"[{re.escape(first_chars)}](?<!\w.)\w*")
     return _Matcher(dict(names), by_first_word, starts)
 
 

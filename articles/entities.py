@@ -20,16 +20,20 @@ The rules, in the order they run:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
+import itertools
+import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz.distance import Indel
 
 from .countries import all_countries, country_by_code, find_country_mentions
+from .parsing import ODD_CASE_LETTERS
 from .text import name_key
 
 # Thresholds for a close spelling of a known name, as rapidfuzz ratios (0-100).
@@ -78,19 +82,20 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
 NAME_PARTICLES = frozenset("al el bin ibn bint de da di du del della van von der den le la ben abu".split())
 ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 
-# A word as written, with its position; apostrophes and hyphens stay inside names (O'Brien, Al-Hassan).
-WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?\.?|\d+|\(|\)|[,;:–—]")
+# The rest of a word after its first letter: apostrophes, hyphens and dots stay inside names (O'Brien,
+# Al-Hassan) when a letter follows them, and one dot may end it ("S."). The possessive quantifiers never give
+# back what they took, which spares the engine backing up a letter at a time.
+_WORD_REST = r"\w*+(?:['’.-]++\w++)*+\.?"
+WORD = re.compile(rf"[^\W\d_]{_WORD_REST}|\d+|\(|\)|[,;:–—]")
 # Words the person finder reads even in lower case: links inside titles and names.
 CONNECTORS = (
     "of for in charge and the visiting former acting "
     "al el bin ibn bint de da di du del della van von der den le la ben abu"
 )
+_GAP_WORD = rf"(?!(?:{'|'.join(CONNECTORS.split())})\b)[a-z0-9]{_WORD_REST}"
 # A run of other lower-case words (and numbers) is one token: it only separates names, so reading it word by
 # word would cost most of the time and change nothing. Its words still reach the phrase index.
-TOKEN = re.compile(
-    rf"(?P<gap>(?:(?!(?:{'|'.join(CONNECTORS.split())})\b)[a-z0-9](?:[\w'’.-]*\w)?\.?[ \t]*)+)(?<![ \t])"
-    rf"|{WORD.pattern}"
-)
+TOKEN = re.compile(rf"{_GAP_WORD}(?:[ \t]++{_GAP_WORD})*+|{WORD.pattern}")
 POSSESSIVE = re.compile(r"['’]s?$")
 
 AGREEMENT_KINDS = {
@@ -116,7 +121,7 @@ KIND_LABELS = {
     "agreement": "Agreement",
 }
 _KIND = "|".join(f"(?:{pattern})" for pattern in AGREEMENT_KINDS)
-SIGNING_VERB = re.compile(r"\b(?:sign|ink|conclud)", re.IGNORECASE)
+SIGNING_STEMS = ("sign", "ink", "conclud")  # what each verb of SIGNING begins with
 SIGNING = re.compile(
     rf"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s|ing)?|conclud(?:ed|es|ing))\s+(?:of\s+)?(?:(?:a|an|the|two|three|several)\s+)?"
     rf"(?:(?:new|landmark|historic|bilateral|first-ever|key)\s+)*(?P<kind>{_KIND})\b(?P<rest>[^.;]*)"
@@ -214,43 +219,109 @@ class Findings:
     agreements: tuple[AgreementFinding, ...]
 
 
-@functools.lru_cache(maxsize=200_000)
-def _word_facts(text: str) -> tuple[str, str, bool, bool]:
-    """(bare, key, is_initial, is_capitalised) of a word; news repeats its words, so this is cached."""
-    stripped = text.rstrip(".")
-    is_initial = stripped.isupper() and stripped.isalpha() and len(stripped) <= 2
-    bare = text if is_initial else POSSESSIVE.sub("", stripped)
-    return bare, name_key(bare), is_initial, text[:1].isupper()
+class Word:
+    """A token's text and the facts the finders ask about it.
 
+    News repeats its words, so each spelling is read once and its Word is shared by every place it is written
+    (see `words_of`); where a token stands is kept by `Tokens`.
+    """
 
-class Token:
-    """A word of the text with its position and the facts the finders ask about it."""
+    __slots__ = (
+        "text",
+        "bare",
+        "key",
+        "parts",
+        "size",
+        "is_initial",
+        "is_capitalised",
+        "is_particle",
+        "is_name",
+        "may_start_name",
+        "is_title",
+    )
 
-    __slots__ = ("text", "start", "end", "bare", "key", "is_initial", "is_capitalised")
-
-    def __init__(self, text: str, start: int, end: int):
-        self.text, self.start, self.end = text, start, end
-        self.bare, self.key, self.is_initial, self.is_capitalised = _word_facts(text)
+    def __init__(self, text: str):
+        self.text = text
+        stripped = text.rstrip(".")
+        self.is_initial = stripped.isupper() and stripped.isalpha() and len(stripped) <= 2
+        self.bare = text if self.is_initial else POSSESSIVE.sub("", stripped)
+        self.key = name_key(self.bare)
+        self.parts = tuple(self.key.split())  # its words in a `WordStream` ("India-Italy" is two)
+        self.size = len(self.parts)
+        self.is_capitalised = text[:1].isupper()
+        self.is_particle = self.key in NAME_PARTICLES
+        self.is_name = self.is_capitalised and _is_name_key(text, self.key, self.is_initial)
+        is_country = _is_country_key(self.key)
+        # Where a run of name words may begin (see _name_runs).
+        self.may_start_name = not self.is_particle and (self.is_initial or (self.is_name and not is_country))
+        self.is_title = _is_title_word(text, self.key, self.is_capitalised, is_country)
 
     def __repr__(self):
-        return f"Token({self.text!r}, {self.start}, {self.end})"
+        return f"Word({self.text!r})"
 
 
-def tokenise(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+# Spellings read so far, shared across stories; emptied when full, which keeps a long import's memory flat.
+_WORDS: dict[str, Word] = {}
+WORDS_KEPT = 50_000
 
 
-def word_stream(tokens: Sequence[Token]) -> tuple[list[str], list[int]]:
-    """The folded words of the tokens and the token each came from ("India-Italy" is two words)."""
-    keys = [token.key for token in tokens]
-    if not any(" " in key for key in keys):
-        return keys, list(range(len(keys)))  # the common case: one word per token
-    words, owners = [], []
-    for n, key in enumerate(keys):
-        for word in key.split():
-            words.append(word)
-            owners.append(n)
-    return words, owners
+def words_of(texts: Iterable[str]) -> list[Word]:
+    """The Word of each token text, read once per spelling."""
+    known = _WORDS.get
+    words = []
+    for text in texts:
+        word = known(text)
+        if word is None:
+            if len(_WORDS) >= WORDS_KEPT:
+                _WORDS.clear()
+            word = _WORDS[text] = Word(text)
+        words.append(word)
+    return words
+
+
+class Tokens:
+    """The tokens of a text: their words, and where each is written (found when asked for)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.texts = TOKEN.findall(text)
+        self.words = words_of(self.texts)
+        self._starts: list[int] = []
+
+    def __len__(self):
+        return len(self.words)
+
+    def start(self, n: int) -> int:
+        """Where token n begins.
+
+        Found by looking for each token's text from where the one before it ends: what TOKEN skips between two
+        tokens holds no character a token can begin with, so each is found where it stands. Most stories need
+        the positions of a few names near their start only, which costs less than a match object per token.
+        """
+        starts, texts = self._starts, self.texts
+        while len(starts) <= n:
+            after = starts[-1] + len(texts[len(starts) - 1]) if starts else 0
+            starts.append(self.text.find(texts[len(starts)], after))
+        return starts[n]
+
+    def span(self, first: int, end: int) -> tuple[int, int]:
+        """Where tokens first to end (exclusive) are written."""
+        return self.start(first), self.start(end - 1) + len(self.texts[end - 1])
+
+
+class WordStream:
+    """The folded words of a text's tokens, one after the other, and which token each came from."""
+
+    def __init__(self, words: Sequence[Word]):
+        self.keys = list(itertools.chain.from_iterable(map(_PARTS, words)))
+        self._ends = list(itertools.accumulate(map(_SIZE, words)))  # after each token, the words so far
+
+    def owner(self, position: int) -> int:
+        return bisect.bisect_right(self._ends, position)
+
+
+_PARTS = operator.attrgetter("parts")
+_SIZE = operator.attrgetter("size")
 
 
 def topics_in(text: str) -> frozenset[str]:
@@ -266,12 +337,11 @@ def similar(a: str, b: str) -> float:
 
 
 class PhraseIndex:
-    """Finds known phrases (folded, whole words) in a token stream, longest first."""
+    """Finds known phrases (folded, whole words) in a word stream, longest first."""
 
     def __init__(self, phrases: Iterable[tuple[str, object]] = ()):
         self.by_key: dict[tuple[str, ...], object] = {}
-        self.longest = 0
-        self.first_words: set[str] = set()
+        self.longest: dict[str, int] = {}  # first word -> words in the longest phrase it begins
         for phrase, value in phrases:
             self.add(phrase, value)
 
@@ -283,27 +353,21 @@ class PhraseIndex:
             self.by_key[words] = value
         else:
             self.by_key.setdefault(words, value)
-        self.longest = max(self.longest, len(words))
-        self.first_words.add(words[0])
+        self.longest[words[0]] = max(self.longest.get(words[0], 0), len(words))
 
-    def find(self, stream: tuple[list[str], list[int]]) -> list[tuple[int, int, object]]:
-        """(first token, end token, value) for each non-overlapping match in a `word_stream`."""
-        words, owners = stream
-        found, i = [], 0
-        while i < len(words):
-            match = None
-            if words[i] in self.first_words:
-                for n in range(min(self.longest, len(words) - i), 0, -1):
-                    value = self.by_key.get(tuple(words[i : i + n]))
-                    if value is not None:
-                        match = (i, i + n, value)
-                        break
-            if match:
-                first, end, value = match
-                found.append((owners[first], owners[end - 1] + 1, value))
-                i = end
-            else:
-                i += 1
+    def find(self, stream: WordStream) -> list[tuple[int, int, object]]:
+        """(first token, end token, value) for each non-overlapping match in the stream."""
+        words, longest = stream.keys, self.longest
+        found, end = [], 0
+        for i in [i for i, word in enumerate(words) if word in longest]:
+            if i < end:
+                continue
+            for n in range(min(longest[words[i]], len(words) - i), 0, -1):
+                value = self.by_key.get(tuple(words[i : i + n]))
+                if value is not None:
+                    end = i + n
+                    found.append((stream.owner(i), stream.owner(end - 1) + 1, value))
+                    break
         return found
 
 
@@ -320,8 +384,13 @@ class Vocabulary:
         self.agreement_index = PhraseIndex()
         self.by_surname: dict[str, list[KnownOfficial]] = {}
         self.by_initial: dict[str, list[KnownOfficial]] = {}
+        # The agreements a reported signing may be, in the order of `agreements`.
+        self.by_kind_and_parties: dict[tuple[str, frozenset[str]], list[KnownAgreement]] = {}
+        self._agreement_ids: set[int] = set()
+        self.agreement_names: set[str] = set()  # in lower case, to tell which names a new agreement may take
         for official in self.officials:
             self._index_official(official)
+        self.agreements = list(self.agreements)
         for agreement in self.agreements:
             self._index_agreement(agreement)
 
@@ -336,6 +405,10 @@ class Vocabulary:
     def _index_agreement(self, agreement: KnownAgreement):
         for spelling in (agreement.name, *agreement.aliases):
             self.agreement_index.add(spelling, agreement, replace=True)
+        self.by_kind_and_parties.setdefault((agreement.kind, agreement.party_keys), []).append(agreement)
+        self.agreement_names.add(agreement.name.lower())
+        if agreement.id is not None:
+            self._agreement_ids.add(agreement.id)
 
     def add_official(self, official: KnownOfficial):
         """Learn a new official, or a known one's new aliases, without rebuilding the indexes."""
@@ -347,7 +420,12 @@ class Vocabulary:
         self._index_official(official)
 
     def add_agreement(self, agreement: KnownAgreement):
-        self.agreements = [a for a in self.agreements if a.id is None or a.id != agreement.id] + [agreement]
+        """Learn a new agreement, or a known one anew, without rebuilding the indexes."""
+        if agreement.id in self._agreement_ids:
+            self.agreements = [a for a in self.agreements if a.id != agreement.id]
+            for key, known in self.by_kind_and_parties.items():
+                self.by_kind_and_parties[key] = [a for a in known if a.id != agreement.id]
+        self.agreements.append(agreement)
         self._index_agreement(agreement)
 
     def surname_holders(self, surname_key: str) -> list[KnownOfficial]:
@@ -385,11 +463,6 @@ class Vocabulary:
         return ranked[0][1]
 
 
-def _is_name_word(token: Token) -> bool:
-    return token.is_capitalised and _is_name_key(token.text, token.key, token.is_initial)
-
-
-@functools.lru_cache(maxsize=200_000)
 def _is_name_key(text: str, key: str, is_initial: bool) -> bool:
     if is_initial or ROMAN_NUMERAL.match(text):
         return True
@@ -411,8 +484,8 @@ def _country_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _is_country_word(token: Token) -> bool:
-    key = token.key.removesuffix(" s")
+def _is_country_key(key: str) -> bool:
+    key = key.removesuffix(" s")
     words = _country_words()
     return key in words or key.rstrip("s") in words
 
@@ -421,81 +494,81 @@ def _is_country_word(token: Token) -> bool:
 class NameRun:
     """Capitalised words that may name a person, with the title words written just before them."""
 
-    tokens: tuple[Token, ...]
-    title: tuple[Token, ...]
-    title_after: tuple[Token, ...] = ()
+    words: tuple[Word, ...]
+    first: int  # its first token, and the token after its last
+    end: int
+    title: tuple[Word, ...]
+    title_after: tuple[Word, ...] = ()
 
     @property
     def written(self) -> str:
-        return " ".join(token.bare for token in self.tokens)
-
-    @property
-    def span(self) -> tuple[int, int]:
-        return self.tokens[0].start, self.tokens[-1].end
+        return " ".join(word.bare for word in self.words)
 
 
-def _name_runs(tokens: Sequence[Token], claimed: set[int], text: str) -> list[NameRun]:
+def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
     """Runs of name-like words not already claimed by a known entity."""
+    words = tokens.words
+    count = len(words)
 
     def is_part(n: int) -> bool:
-        if n >= len(tokens) or n in claimed:
+        if n >= count or n in claimed:
             return False
-        token = tokens[n]
-        if token.is_initial:
+        word = words[n]
+        if word.is_initial:
             # "S. Jaishankar", "JD Vance"; but "US" before "Secretary" is a country, not an initial.
             return (
                 is_part(n + 1)
-                and not tokens[n + 1].is_initial
-                or (n + 1 < len(tokens) and tokens[n + 1].is_initial and is_part(n + 2))
+                and not words[n + 1].is_initial
+                or (n + 1 < count and words[n + 1].is_initial and is_part(n + 2))
             )
-        if token.key in NAME_PARTICLES:
-            return n + 1 < len(tokens) and _is_name_word(tokens[n + 1])
-        return _is_name_word(token) and not _is_country_word(token)
+        if word.is_particle:
+            return n + 1 < count and words[n + 1].is_name
+        return word.may_start_name
 
     runs, i = [], 0
-    while i < len(tokens):
-        if tokens[i].key in NAME_PARTICLES or not is_part(i):
-            i += 1
+    # Only a word that may start a name can start a run: the rest of the text is skipped unread.
+    for start in [n for n, word in enumerate(words) if word.may_start_name]:
+        if start < i or not is_part(start):
             continue
-        j = i
+        i = j = start
         while is_part(j):
             # Stop at a sentence end ("... Singh. Mezzour said") but not after an initial ("S. Jaishankar").
-            if j > i and tokens[j - 1].text.endswith(".") and not tokens[j - 1].is_initial:
+            if j > i and words[j - 1].text.endswith(".") and not words[j - 1].is_initial:
                 break
             j += 1
         # Words of the title written before the name: "US Secretary of Defense", "Morocco's Defence Minister".
         k = i
-        while k > 0 and (k - 1) not in claimed and _is_title_word(tokens[k - 1]):
+        while k > 0 and (k - 1) not in claimed and words[k - 1].is_title:
             k -= 1
-        title = tuple(tokens[k:i])
+        title = tuple(words[k:i])
         # "Pete Hegseth, the US Secretary of Defense," or "Amir Baram, Director General of Israel's Ministry"
-        after: tuple[Token, ...] = ()
-        if j < len(tokens) and tokens[j].text == ",":
+        after: tuple[Word, ...] = ()
+        if j < count and words[j].text == ",":
             m = j + 1
-            while m < len(tokens) and (tokens[m].key in {"the", "visiting"} or _is_title_word(tokens[m])):
+            while m < count and (words[m].key in {"the", "visiting"} or words[m].is_title):
                 m += 1
-            after = tuple(tokens[j + 1 : m])
-        runs.append(NameRun(tuple(tokens[i:j]), title, after))
+            after = tuple(words[j + 1 : m])
+        runs.append(NameRun(tuple(words[i:j]), i, j, title, after))
         i = j
     return runs
 
 
-def _is_title_word(token: Token) -> bool:
-    if token.text in {"(", ")", ",", "’s", "'s"}:
-        return token.text != ","
-    if token.key in {"of", "for", "in", "charge", "and", "the", "visiting", "former", "acting"}:
+def _is_title_word(text: str, key: str, is_capitalised: bool, is_country: bool) -> bool:
+    if text in {"(", ")", ",", "’s", "'s"}:
+        return text != ","
+    if key in {"of", "for", "in", "charge", "and", "the", "visiting", "former", "acting"}:
         return True
-    if not token.is_capitalised:
+    if not is_capitalised:
         return False
     return (
-        token.key in NON_NAME_WORDS
-        or _is_country_word(token)
-        or token.key.endswith(" s")
-        or (token.text.rstrip(".").isupper() and len(token.text) <= 6)
+        key in NON_NAME_WORDS
+        or is_country
+        or key.endswith(" s")
+        or (text.rstrip(".").isupper() and len(text) <= 6)
     )
 
 
-def _title_parts(words: Sequence[Token]) -> tuple[str, str | None]:
+def _title_parts(words: Sequence[Word]) -> tuple[str, str | None]:
     """Split title words into (role, country code): "US Secretary of Defense" -> ("Secretary of Defense", "US")."""
     head = next((n for n, token in enumerate(words) if token.key in TITLE_HEADS), None)
     if head is None:
@@ -517,17 +590,16 @@ def _title_parts(words: Sequence[Token]) -> tuple[str, str | None]:
 
 
 def _looks_like_person(run: NameRun) -> bool:
-    words = [token for token in run.tokens if token.key not in NAME_PARTICLES]
+    words = [word for word in run.words if not word.is_particle]
     if not 2 <= len(words) <= 4 or words[-1].is_initial:
         return False
-    return all(len(token.key) > 1 or token.is_initial for token in words)
+    return all(len(word.key) > 1 or word.is_initial for word in words)
 
 
 def find_officials(
-    text: str, tokens: Sequence[Token], vocabulary: Vocabulary, stream: tuple[list[str], list[int]] | None = None
+    tokens: Tokens, vocabulary: Vocabulary, stream: WordStream
 ) -> tuple[list[OfficialFinding], set[int], list[tuple[int, int]]]:
     """Officials in the text, the token positions they claim, and their character spans."""
-    stream = stream or word_stream(tokens)
     findings: dict[str, OfficialFinding] = {}
     claimed: set[int] = set()
     spans: list[tuple[int, int]] = []
@@ -535,15 +607,15 @@ def find_officials(
     for first, end, official in vocabulary.official_index.find(stream):
         findings.setdefault(official.name, OfficialFinding(official, official.name))
         claimed.update(range(first, end))
-        spans.append((tokens[first].start, tokens[end - 1].end))
+        spans.append(tokens.span(first, end))
 
-    for run in _name_runs(tokens, claimed, text):
-        words = [token for token in run.tokens if token.key not in NAME_PARTICLES]
+    for run in _name_runs(tokens, claimed):
+        words = [word for word in run.words if not word.is_particle]
         if len(words) == 1:
             official = _bare_surname(words[0], findings, vocabulary)
             if official is not None:
                 findings.setdefault(official.name, OfficialFinding(official, official.name))
-                spans.append(run.span)
+                spans.append(tokens.span(run.first, run.end))
             continue
         if not _looks_like_person(run):
             continue
@@ -555,7 +627,7 @@ def find_officials(
                 findings[official.name] = OfficialFinding(
                     official, official.name, new_alias=alias or (previous.new_alias if previous else "")
                 )
-            spans.append(run.span)
+            spans.append(tokens.span(run.first, run.end))
             continue
         role, country = _title_parts(run.title)
         if not role:
@@ -569,38 +641,73 @@ def find_officials(
             name = run.written
             if name not in findings:
                 findings[name] = OfficialFinding(None, name, role=role, country=country)
-                spans.append(run.span)
+                spans.append(tokens.span(run.first, run.end))
     return list(findings.values()), claimed, spans
 
 
-def _bare_surname(token: Token, found: dict[str, OfficialFinding], vocabulary: Vocabulary) -> KnownOfficial | None:
-    if token.is_initial or ROMAN_NUMERAL.match(token.text) or len(token.key) < 3:
+def _bare_surname(word: Word, found: dict[str, OfficialFinding], vocabulary: Vocabulary) -> KnownOfficial | None:
+    if word.is_initial or ROMAN_NUMERAL.match(word.text) or len(word.key) < 3:
         return None
-    in_story = [
-        f.official for f in found.values() if f.official and _name_parts(name_key(f.name))[-1] == token.key
-    ]
+    in_story = [f.official for f in found.values() if f.official and _surname_key(f.name) == word.key]
     if in_story:
         return in_story[0]
-    holders = vocabulary.surname_holders(token.key)
+    holders = vocabulary.surname_holders(word.key)
     return holders[0] if len(holders) == 1 else None
+
+
+@functools.lru_cache(maxsize=10_000)
+def _surname_key(name: str) -> str:
+    return _name_parts(name_key(name))[-1]
+
+
+def _signing_clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each stretch of the text between full stops and semicolons that has a signing's verb.
+
+    Most stories report no signing, and SIGNING is slow to run over a whole story. None of its matches holds a
+    "." or a ";", and each holds a verb's stem at the start of a word, so it is run over these stretches only.
+    The stems are looked for in the text in lower case, which is where IGNORECASE finds them, except in a text
+    with one of ODD_CASE_LETTERS: that is searched whole.
+    """
+    if any(letter in text for letter in ODD_CASE_LETTERS):
+        return [(0, len(text))]
+    lowered = text.lower()
+    clauses: list[tuple[int, int]] = []
+    after = 0  # where the text after the last stretch found begins
+    for at in sorted(at for stem in SIGNING_STEMS for at in _word_starts(lowered, stem)):
+        if at < after:
+            continue  # in the stretch found last
+        before = max(text.rfind(".", after, at), text.rfind(";", after, at))
+        stop = _CLAUSE_END.search(text, at)
+        clauses.append((before + 1 if before >= 0 else after, stop.start() if stop else len(text)))
+        after = clauses[-1][1] + 1
+    return clauses
+
+
+_CLAUSE_END = re.compile(r"[.;]")
+
+
+def _word_starts(text: str, stem: str) -> Iterator[int]:
+    """Where the stem begins a word of the text."""
+    at = text.find(stem)
+    while at >= 0:
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            yield at
+        at = text.find(stem, at + 1)
 
 
 def find_agreements(
     text: str,
-    tokens: Sequence[Token],
     vocabulary: Vocabulary,
     story_countries: Sequence[str],
     published_on: datetime.date | None,
-    stream: tuple[list[str], list[int]] | None = None,
+    stream: WordStream,
 ) -> list[AgreementFinding]:
-    stream = stream or word_stream(tokens)
     findings: dict[str, AgreementFinding] = {}
     for _first, _end, agreement in vocabulary.agreement_index.find(stream):
         findings.setdefault(agreement.name, _known(agreement))
 
     signings = []
-    # Most stories report no signing: a cheap look for the verbs spares them the full pattern.
-    matches = SIGNING.finditer(text) if SIGNING_VERB.search(text) else ()
+    matches = (match for start, end in _signing_clauses(text) for match in SIGNING.finditer(text, start, end))
     for match in matches:
         active = match.group("kind") is not None
         kind_group = "kind" if active else "kind2"
@@ -699,9 +806,9 @@ def _same_signing(
     signed_on: datetime.date | None,
 ) -> KnownAgreement | None:
     party_keys = frozenset(name_key(party) for party in parties)
-    for agreement in vocabulary.agreements:
-        if agreement.kind != kind or not party_keys or agreement.party_keys != party_keys:
-            continue
+    if not party_keys:
+        return None
+    for agreement in vocabulary.by_kind_and_parties.get((kind, party_keys), ()):
         if topics and agreement.topics and not topics & agreement.topics:
             continue
         if signed_on and agreement.signed_on and abs(signed_on - agreement.signed_on) > SAME_SIGNING_WINDOW:
@@ -718,9 +825,9 @@ def _agreement_name(kind: str, topics: frozenset[str], parties: tuple[str, ...])
 
 def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None) -> Findings:
     """Everything the story is about, from its body text."""
-    tokens = tokenise(text)
-    stream = word_stream(tokens)
-    officials, _claimed, spans = find_officials(text, tokens, vocabulary, stream)
+    tokens = Tokens(text)
+    stream = WordStream(tokens.words)
+    officials, _claimed, spans = find_officials(tokens, vocabulary, stream)
     countries: list[str] = []
     for mention in find_country_mentions(text, skip_spans=spans, extra_names=vocabulary.country_aliases):
         if mention.code not in countries:
@@ -729,5 +836,5 @@ def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date
         country = finding.official.country if finding.official else finding.country
         if country and country not in countries:
             countries.append(country)
-    agreements = find_agreements(text, tokens, vocabulary, countries, published_on, stream)
+    agreements = find_agreements(text, vocabulary, countries, published_on, stream)
     return Findings(tuple(countries), tuple(officials), tuple(agreements))

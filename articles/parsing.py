@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -129,6 +129,21 @@ def _credited_source(text: str) -> str:
 # Patterns are anchored and bounded so that an ordinary sentence is never taken for
 # chrome. Add new ones here when an outlet brings new furniture.
 _I = re.IGNORECASE
+# Chrome whose words may stand anywhere in its line: such a pattern tries each position of a line, which on a
+# long line of prose costs more than all the other patterns together. Each of its matches holds one of its
+# _PHRASES (in any case), so a line without them is spared it (see _chrome_match).
+_COPYRIGHT = re.compile(r"(?:©|copyright ©|\(c\) \d{4}).{0,150}|.{0,150}\ball rights reserved\.?", _I)
+_SYNDICATED = re.compile(r"\(?[^()]{0,300}\bsyndicated (?:news )?feed\b[^()]{0,120}\)?\.?", _I)
+_NOT_EDITED = re.compile(
+    r"\(?[^()]{0,80}\b(?:this|the) (?:story|article|report) (?:has not been|was not|is not) edited\b"
+    r"[^()]{0,250}\)?\.?",
+    _I,
+)
+_PHRASES = {
+    _COPYRIGHT: ("©", "(c) ", "all rights reserved"),
+    _SYNDICATED: ("syndicated ",),
+    _NOT_EDITED: (" edited",),
+}
 SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(r"site icon\s+(?P<source>\S.{0,60})", _I),
     re.compile(r"exit mobile version", _I),
@@ -143,7 +158,7 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(r"sign up (?:for|to) (?:our|the) .{0,60}newsletter.{0,60}", _I),
     re.compile(r"click here\b.{0,120}", _I),
     re.compile(r"tags?\s*:.{0,200}", _I),
-    re.compile(r"(?:©|copyright ©|\(c\) \d{4}).{0,150}|.{0,150}\ball rights reserved\.?", _I),
+    _COPYRIGHT,
     re.compile(r"(?:published|updated|last updated|posted)(?:\s*:| on| at)\s*.{0,30}\d.{0,30}", _I),
     re.compile(r"\(?\s*(?:photo|image|file photo|representative image)s?(?: credit)?\s*[:|].{0,100}", _I),
     # Wire credits: "(Reporting by Shivam Patel; Editing by Kim Coghill)".
@@ -152,12 +167,8 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:ends?|eom|#{3}|-+\s*30\s*-+)\.?", _I),
     # Syndication disclaimers: "(This story has not been edited by … staff and is
     # auto-generated from a syndicated feed.)" and its many rewordings.
-    re.compile(r"\(?[^()]{0,300}\bsyndicated (?:news )?feed\b[^()]{0,120}\)?\.?", _I),
-    re.compile(
-        r"\(?[^()]{0,80}\b(?:this|the) (?:story|article|report) (?:has not been|was not|is not) edited\b"
-        r"[^()]{0,250}\)?\.?",
-        _I,
-    ),
+    _SYNDICATED,
+    _NOT_EDITED,
     # Agency credits: "Based On ANI Report", "With inputs from PTI", "Source: Reuters".
     # The credited name must be capitalised: "Based on these reports." is prose.
     re.compile(r"(?i:based on (?:an? )?)(?P<source>[A-Z0-9][\w&.\- ]{0,40}?)(?i: reports?)\.?"),
@@ -172,7 +183,8 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
         r"[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,4}(?:\s*[,|]\s*[A-Z][\w&.'’\-]*(?: [A-Z][\w&.'’\-]*){0,4})?"
     ),
 )
-# Chrome that scrapers glue onto the end of the last line without a line break.
+# Chrome that scrapers glue onto the end of the last line without a line break. Each pattern ends at \Z and
+# is searched for in the last line only.
 TRAILING_CHROME: tuple[re.Pattern[str], ...] = (re.compile(r"\s*\bexit mobile version\s*\Z", _I),)
 
 
@@ -180,15 +192,48 @@ TRAILING_CHROME: tuple[re.Pattern[str], ...] = (re.compile(r"\s*\bexit mobile ve
 CHROME_MAX_CHARS = 600
 
 
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches wherever one of them does (their group names dropped)."""
+    parts = []
+    for pattern in patterns:
+        flags = "i" if pattern.flags & re.IGNORECASE else ""
+        parts.append(f"(?{flags}:{_GROUP_NAME.sub('(?:', pattern.pattern)})")
+    return re.compile("|".join(parts))
+
+
+# Most lines are prose. One call to the other patterns together (each begins with its own words, so fails
+# at once) and a look for the phrases rule such a line out, where trying each pattern would cost a call each.
+_OTHER_CHROME = _any_of(pattern for pattern in SITE_CHROME if pattern not in _PHRASES)
+_ANYWHERE_PHRASES = tuple(phrase for phrases in _PHRASES.values() for phrase in phrases)
+
+
 def _chrome_match(line: str) -> re.Match[str] | None:
     """Return the chrome pattern match for a whole line, if any."""
     if len(line) > CHROME_MAX_CHARS:
+        return None
+    if not _OTHER_CHROME.fullmatch(line) and not may_contain(line, _ANYWHERE_PHRASES):
         return None
     for pattern in SITE_CHROME:
         match = pattern.fullmatch(line)
         if match:
             return match
     return None
+
+
+# Letters that re.IGNORECASE takes for an "i" or an "s" but str.lower() does not turn into one; lower() turns
+# every other letter that IGNORECASE takes for an ASCII letter into that letter, one character for one.
+ODD_CASE_LETTERS = ("ı", "İ", "ſ")
+
+
+def may_contain(text: str, phrases: Sequence[str]) -> bool:
+    """Whether a case-insensitive pattern could find one of these phrases (in lower case) in the text."""
+    if any(letter in text for letter in ODD_CASE_LETTERS):
+        return True
+    lowered = text.lower()
+    return any(phrase in lowered for phrase in phrases)
 
 
 # --- Reading and decoding -------------------------------------------------------------------
@@ -280,22 +325,29 @@ def decode(data: bytes) -> Decoded:
 # Mongolian vowel separator and soft hyphen. ZWJ/ZWNJ (U+200D/U+200C) are kept on
 # purpose: they change spelling in Indic scripts and build emoji sequences.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e\u00ad]")
-_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028]")
-# Python's \s covers NBSP, U+202F, U+2007, tabs and the other Unicode spaces.
-_SPACES = re.compile(r"[^\S\n]")
-_TRAILING_SPACES = re.compile(r" +$", re.MULTILINE)
+# Line breaks other than "\n", once "\r\n" is one.
+_LINE_BREAKS = re.compile("[\r\v\f\x85\u2028]")
+# Python's \s covers NBSP, U+202F, U+2007, tabs and the other Unicode spaces; a plain space stays as it is.
+_SPACES = re.compile(r"[^\S\n ]")
+_BLANK_RUN = "\n\n\n"
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def normalise(text: str) -> str:
-    """Unify line breaks, spaces and invisible characters so equal stories compare equal."""
-    text = _LINE_BREAKS.sub("\n", text).replace("\u2029", "\n\n")
-    text = _INVISIBLE.sub("", text)
+    """Unify line breaks, spaces and invisible characters so equal stories compare equal.
+
+    Every import runs this over every file, so a step is skipped where a cheap test shows it has nothing to do,
+    and trailing spaces go line by line: a regular expression tried at each of a story's spaces costs more.
+    """
+    text = _LINE_BREAKS.sub("\n", text.replace("\r\n", "\n")).replace("\u2029", "\n\n")
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _CONTROL_CHARS.sub("", text)  # stray bytes from old tools; line breaks are done
     text = unicodedata.normalize("NFC", text)
-    text = _TRAILING_SPACES.sub("", text)
-    text = _BLANK_RUNS.sub("\n\n", text)
+    text = "\n".join([line.rstrip(" ") for line in text.split("\n")])
+    if _BLANK_RUN in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
     return text.lstrip("\n").rstrip()
 
 
@@ -557,7 +609,8 @@ def parse_text(text: str) -> ParsedArticle:
         raise ParseError(EMPTY_FILE)
     key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
     for pattern in TRAILING_CHROME:
-        normalised = pattern.sub("", normalised)
+        if match := pattern.search(normalised, normalised.rfind("\n") + 1):
+            normalised = normalised[: match.start()]
     warnings: list[str] = []
 
     # Site chrome goes first so that a marker or headline hidden behind it is still found.
