@@ -9,7 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
+from articles.importing import refresh_statistics
 from articles.models import Agreement, Article, Official, OfficialAlias, Status
 
 from .conftest import seed_path
@@ -374,3 +376,22 @@ def test_a_long_run_parses_in_worker_processes_with_the_same_results(tmp_path, m
         "3.txt",
         "5.txt",
     ]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "dry_run", "refreshed"), [(5, False, True), (6, False, False), (5, True, False)]
+)
+def test_a_large_import_refreshes_the_database_statistics(seeds_dir, monkeypatch, threshold, dry_run, refreshed):
+    calls = []
+    monkeypatch.setattr("articles.management.commands.import_articles.REFRESH_AFTER", threshold)
+    monkeypatch.setattr(
+        "articles.management.commands.import_articles.refresh_statistics", lambda: calls.append("refreshed")
+    )
+    code, _, _ = run_import(str(seeds_dir), *(["--dry-run"] if dry_run else []))
+    assert code == 0
+    assert calls == (["refreshed"] if refreshed else [])
+
+
+def test_refreshing_statistics_runs_inside_a_transaction_on_either_database():
+    with transaction.atomic():
+        refresh_statistics()

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from articles import parsing
-from articles.importing import BATCH_SIZE, STDIN_NAME, Importer, Outcome
+from articles.importing import BATCH_SIZE, REFRESH_AFTER, STDIN_NAME, Importer, Outcome, refresh_statistics
 from articles.models import Status
 
 
@@ -93,6 +93,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"\r{done}/{len(sources)} files", ending="")
         if show_progress:
             self.stderr.write("")
+        if not dry_run and counts[Outcome.CREATED] + counts[Outcome.UPDATED] >= REFRESH_AFTER:
+            refresh_statistics()
         elapsed = time.monotonic() - started
         prefix = "Dry run, nothing written: would have " if dry_run else ""
         summary = (
