@@ -31,6 +31,7 @@ from simple_history.models import to_historic
 
 from .merging import MergeError, merge_entries, plan_merge
 from .models import (
+    TAG_THROUGH,
     Agreement,
     AgreementAlias,
     Article,
@@ -46,9 +47,6 @@ from .models import (
 from .retagging import retag
 from .text import name_key
 from .versions import plan_restore, record_tags, restore_tags, tag_changes, write_versions
-
-# The Article tag manager of each vocabulary and its through model.
-TAG_THROUGH = {"countries": TaggedCountry, "officials": TaggedOfficial, "agreements": TaggedAgreement}
 
 
 def counted(count: int, singular: str, plural: str = "") -> str:

@@ -21,15 +21,14 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from . import triggers
-from .models import Article, Status
+from .models import TAG_THROUGH, Article, Status
 
 PUBLISHED = Status.PUBLISHED.value
 
 
 def vocabularies():
     """(entry model, tag through model) for each vocabulary."""
-    for field in ("countries", "officials", "agreements"):
-        through = Article._meta.get_field(field).remote_field.through
+    for through in TAG_THROUGH.values():
         yield through.tag_model(), through
 
 

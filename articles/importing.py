@@ -19,6 +19,7 @@ from django.db import connections, transaction
 from . import parsing
 from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
 from .models import (
+    TAG_THROUGH,
     Agreement,
     Article,
     Country,
@@ -26,9 +27,6 @@ from .models import (
     Official,
     OfficialAlias,
     Status,
-    TaggedAgreement,
-    TaggedCountry,
-    TaggedOfficial,
 )
 from .text import ascii_slug, name_key
 from .versions import record_tags, write_versions
@@ -36,7 +34,6 @@ from .versions import record_tags, write_versions
 STDIN_NAME = "<stdin>"
 # Files imported together in one transaction (see Importer.import_batch).
 BATCH_SIZE = 100
-THROUGH_MODELS = (TaggedCountry, TaggedOfficial, TaggedAgreement)
 # After writing this many stories in one run, the importer refreshes PostgreSQL's statistics.
 REFRESH_AFTER = 1000
 
@@ -67,16 +64,19 @@ def load_vocabulary() -> Vocabulary:
         )
         for o in Official.objects.select_related("country").prefetch_related("aliases")
     ]
-    agreements = [_known_agreement(a) for a in Agreement.objects.prefetch_related("aliases")]
+    agreements = [
+        _known_agreement(a, tuple(alias.name for alias in a.aliases.all()))
+        for a in Agreement.objects.prefetch_related("aliases")
+    ]
     country_aliases = dict(CountryAlias.objects.values_list("name", "entry__iso_code"))
     return Vocabulary(officials, agreements, country_aliases)
 
 
-def _known_agreement(agreement: Agreement) -> KnownAgreement:
+def _known_agreement(agreement: Agreement, aliases: tuple[str, ...]) -> KnownAgreement:
     return KnownAgreement(
         agreement.pk,
         agreement.name,
-        tuple(a.name for a in agreement.aliases.all()),
+        aliases,
         agreement.kind,
         tuple(agreement.party_list),
         agreement.subject,
@@ -176,7 +176,7 @@ class Importer:
             new_articles.append(article)
             results.append(result)
         Article.objects.bulk_create(new_articles)
-        for position, through in enumerate(THROUGH_MODELS):
+        for position, through in enumerate(TAG_THROUGH.values()):
             through.objects.bulk_create(
                 [
                     through(content_object=article, tag_id=pk)
@@ -252,7 +252,8 @@ class Importer:
         """
         tag_ids = self.resolve(findings, pending, [] if new_entries is None else new_entries)
         return sum(
-            self._link(through, article, ids, new) for through, ids in zip(THROUGH_MODELS, tag_ids, strict=True)
+            self._link(through, article, ids, new)
+            for through, ids in zip(TAG_THROUGH.values(), tag_ids, strict=True)
         )
 
     def resolve(self, findings: Findings, pending: list, new_entries: list[str]) -> tuple[list, list, list]:
@@ -299,17 +300,7 @@ class Importer:
                 continue
             agreement = self._new_agreement(finding)
             agreement_ids.append(agreement.pk)
-            pending.append(
-                KnownAgreement(
-                    agreement.pk,
-                    agreement.name,
-                    (),
-                    agreement.kind,
-                    tuple(agreement.party_list),
-                    agreement.subject,
-                    agreement.signed_on,
-                )
-            )
+            pending.append(_known_agreement(agreement, aliases=()))
             new_entries.append(f"agreement {agreement.name}")
 
         country_ids = [self.country_ids[code] for code in findings.countries if code in self.country_ids]
@@ -392,7 +383,7 @@ def refresh_statistics(using: str = "default") -> None:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
-    tables = [Article, *THROUGH_MODELS, Country, Official, Agreement]
+    tables = [Article, *TAG_THROUGH.values(), Country, Official, Agreement]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(m._meta.db_table) for m in tables)}")
         cursor.execute("SELECT gin_clean_pending_list('article_search_idx'::regclass)")

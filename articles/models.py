@@ -225,6 +225,11 @@ class TaggedAgreement(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_agreement_story_idx")]
 
 
+# Article's tag manager for each vocabulary and its through model, in the order pages show tags. A tag's
+# kind (country, official, agreement) is its entry model's name.
+TAG_THROUGH = {"countries": TaggedCountry, "officials": TaggedOfficial, "agreements": TaggedAgreement}
+
+
 class ArticleVersion(models.Model):
     """What each saved version of a story keeps besides the fields simple-history copies: its tags."""
 
@@ -284,9 +289,10 @@ class ListIterable(ModelIterable):
 
     def __iter__(self):
         stories = list(super().__iter__())
-        links = {story.pk: tuple([] for _kind in TAG_KINDS) for story in stories}
+        kinds = [through.tag_model()._meta.model_name for through in TAG_THROUGH.values()]
+        links = {story.pk: tuple([] for _kind in kinds) for story in stories}
         for story_id, index, name, slug in tag_rows(list(links), self.queryset.db):
-            kind = TAG_KINDS[index][0]
+            kind = kinds[index]
             links[story_id][index].append(TagLink(kind, name, page_url(f"articles:{kind}", slug)))
         for story in stories:
             story.tag_links = [link for kind_links in links[story.pk] for link in kind_links]
@@ -294,7 +300,7 @@ class ListIterable(ModelIterable):
 
 
 def tag_rows(story_ids: list[int], using: str = "default") -> list[tuple[int, int, str, str]]:
-    """(story id, index in TAG_KINDS, entry name, entry slug) for every tag of the stories, by name.
+    """(story id, index in TAG_THROUGH, entry name, entry slug) for every tag of the stories, by name.
 
     One query for the three vocabularies, written out: the ORM took longer to build it than the database to
     answer it. The database sorts the names, in its collation, as the stories' tag managers do.
@@ -305,8 +311,7 @@ def tag_rows(story_ids: list[int], using: str = "default") -> list[tuple[int, in
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(story_ids))
     selects = []
-    for index, (_kind, field) in enumerate(TAG_KINDS):
-        through = Article._meta.get_field(field).remote_field.through
+    for index, through in enumerate(TAG_THROUGH.values()):
         selects.append(
             f"SELECT tagged.content_object_id, {index}, entry.name, entry.slug "
             f"FROM {quote(through._meta.db_table)} tagged "
@@ -405,10 +410,6 @@ class Article(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
-
-
-# (kind, Article's tag manager), in the order lists show tags.
-TAG_KINDS = (("country", "countries"), ("official", "officials"), ("agreement", "agreements"))
 
 
 class CacheGeneration(models.Model):

@@ -13,10 +13,8 @@ from django.db import transaction
 
 from .entities import KnownOfficial, find_entities
 from .importing import Importer
-from .models import Article, TaggedAgreement, TaggedCountry, TaggedOfficial
+from .models import TAG_THROUGH, Article
 from .versions import write_versions
-
-THROUGH_MODELS = {"country": TaggedCountry, "official": TaggedOfficial, "agreement": TaggedAgreement}
 
 
 @dataclass
@@ -61,7 +59,8 @@ def retag(articles: Iterable[Article], *, user=None) -> RetagResult:
 def _tags(articles: list[Article]) -> dict[int, set[tuple[str, str]]]:
     """(kind, name) of every tag on the stories: one query per vocabulary."""
     tags: dict[int, set[tuple[str, str]]] = {article.pk: set() for article in articles}
-    for kind, through in THROUGH_MODELS.items():
+    for through in TAG_THROUGH.values():
+        kind = through.tag_model()._meta.model_name
         rows = through.objects.filter(content_object__in=[a.pk for a in articles]).values_list(
             "content_object_id", "tag__name"
         )

@@ -25,10 +25,9 @@ from django.db.models import CharField, Value
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from .models import Article, Entry, TaggedAgreement, TaggedCountry, TaggedOfficial
+from .models import TAG_THROUGH, Article, Entry
 
 # The Article tag manager of each vocabulary and its through model, in the order versions show them.
-VOCABULARIES = {"countries": TaggedCountry, "officials": TaggedOfficial, "agreements": TaggedAgreement}
 # Stories whose versions are written together: bounds memory and the size of each query's id list.
 CHUNK = 500
 
@@ -38,7 +37,7 @@ Snapshot = dict[str, list[dict]]
 def tag_snapshots(article_ids: Iterable[int]) -> dict[int, Snapshot]:
     """Each story's tags as its versions keep them, read in one query for any number of stories."""
     ids = list(article_ids)
-    snapshots: dict[int, Snapshot] = {pk: {kind: [] for kind in VOCABULARIES} for pk in ids}
+    snapshots: dict[int, Snapshot] = {pk: {kind: [] for kind in TAG_THROUGH} for pk in ids}
     if not ids:
         return snapshots
     parts = [
@@ -46,7 +45,7 @@ def tag_snapshots(article_ids: Iterable[int]) -> dict[int, Snapshot]:
         .annotate(kind=Value(kind, output_field=CharField()))
         .values_list("content_object_id", "kind", "tag_id", "tag__slug", "tag__name")
         .order_by()
-        for kind, through in VOCABULARIES.items()
+        for kind, through in TAG_THROUGH.items()
     ]
     for article_id, kind, pk, slug, name in parts[0].union(*parts[1:], all=True):
         snapshots[article_id][kind].append({"id": pk, "slug": slug, "name": name})
@@ -59,7 +58,7 @@ def tag_snapshots(article_ids: Iterable[int]) -> dict[int, Snapshot]:
 def tags_for_new_version(version) -> Snapshot:
     """The tags of a version being saved: none for a new story, else the story's tags now."""
     if version.history_type == "+":
-        return {kind: [] for kind in VOCABULARIES}
+        return {kind: [] for kind in TAG_THROUGH}
     return tag_snapshots([version.id])[version.id]
 
 
@@ -99,7 +98,7 @@ def tag_changes(newer: Snapshot | None, older: Snapshot | None) -> list[dict[str
     if newer is None or older is None:
         return []
     changes = []
-    for kind in VOCABULARIES:
+    for kind in TAG_THROUGH:
         before, after = older.get(kind, []), newer.get(kind, [])
         if {entry["id"] for entry in before} != {entry["id"] for entry in after}:
             changes.append({"field": _label(kind), "old": _names(before), "new": _names(after)})
@@ -131,7 +130,7 @@ class TagRestore:
 def plan_restore(snapshot: Snapshot) -> TagRestore:
     """Resolve a version's tags to entries: merged ones to their survivor, deleted ones left out and named."""
     plan = TagRestore()
-    for kind, through in VOCABULARIES.items():
+    for kind, through in TAG_THROUGH.items():
         model = through._meta.get_field("tag").related_model
         label = str(model._meta.verbose_name)
         kept = snapshot.get(kind, [])
@@ -158,7 +157,7 @@ def plan_restore(snapshot: Snapshot) -> TagRestore:
 def restore_tags(article: Article, snapshot: Snapshot) -> TagRestore:
     """Tag the story as in a version, as far as its entries still exist; call it in the revert's transaction."""
     plan = plan_restore(snapshot)
-    for kind, through in VOCABULARIES.items():
+    for kind, through in TAG_THROUGH.items():
         wanted = {entry.pk for entry in plan.entries[kind]}
         tagged = through.objects.filter(content_object=article)
         tagged.exclude(tag_id__in=wanted).delete()

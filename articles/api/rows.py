@@ -6,9 +6,7 @@ sending its JSON. ArticleSerializer still documents the rows (the schema) and gi
 tests/test_apifast_list.py holds the rows to what it gives.
 """
 
-from django.urls import reverse
-
-from ..models import TAG_KINDS, tag_rows
+from ..models import TAG_THROUGH, page_url, tag_rows
 
 # What a row reads of a story, with .values(): ArticleSerializer's columns and the id that finds its tags.
 # The body, most of a story, stays out.
@@ -41,13 +39,14 @@ def story_rows(stories: list[dict], request) -> list[dict]:
 
 def tags_of(story_ids: list[int]) -> dict[int, dict[str, list[dict]]]:
     """{story id: {vocabulary: [{"name", "slug"}, …]}}, each list by name as the stories' tag managers give it."""
-    tags = {pk: {field: [] for _kind, field in TAG_KINDS} for pk in story_ids}
+    fields = list(TAG_THROUGH)
+    tags = {pk: {field: [] for field in fields} for pk in story_ids}
     for story_id, index, name, slug in tag_rows(story_ids):
-        tags[story_id][TAG_KINDS[index][1]].append({"name": name, "slug": slug})
+        tags[story_id][fields[index]].append({"name": name, "slug": slug})
     return tags
 
 
 def link_for_slug(request, view_name: str):
     """slug -> the absolute URL of `view_name` for that slug, as reverse() and the request build it."""
-    before, after = request.build_absolute_uri(reverse(view_name, args=["slug"])).rsplit("slug", 1)
-    return lambda slug: f"{before}{slug}{after}"
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    return lambda slug: origin + page_url(view_name, slug)
