@@ -192,7 +192,29 @@ class AgreementAlias(Alias):
         verbose_name_plural = "agreement aliases"
 
 
-class TaggedCountry(TaggedItemBase):
+class TagOrigin(models.TextChoices):
+    IMPORTER = "importer", "Importer"
+    EDITOR = "editor", "Editor"
+
+
+class EvidencedTag(TaggedItemBase):
+    """A story's tag with where it came from: the importer (with the sentence it read and how sure it was) or an
+    editor."""
+
+    origin = models.CharField(max_length=10, choices=TagOrigin, default=TagOrigin.EDITOR)
+    confidence = models.FloatField(
+        null=True, blank=True, help_text="How sure the importer was, from 0 to 1; empty for an editor's tag."
+    )
+    evidence = models.TextField(blank=True, help_text="The sentence the importer read it from.")
+    needs_review = models.BooleanField(
+        default=False, help_text="The importer was unsure: a suggestion for an editor to accept or remove."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TaggedCountry(EvidencedTag):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
     tag = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="tagged_articles")
 
@@ -203,7 +225,7 @@ class TaggedCountry(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_country_story_idx")]
 
 
-class TaggedOfficial(TaggedItemBase):
+class TaggedOfficial(EvidencedTag):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
     tag = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="tagged_articles")
 
@@ -214,7 +236,7 @@ class TaggedOfficial(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_official_story_idx")]
 
 
-class TaggedAgreement(TaggedItemBase):
+class TaggedAgreement(EvidencedTag):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
     tag = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="tagged_articles")
 
