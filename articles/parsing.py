@@ -13,6 +13,8 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
+from . import dates
+
 MAX_FILE_BYTES = 2 * 1024 * 1024  # documented limit; bigger files are refused
 
 HEADLINE_MAX_CHARS = 110  # a made-up headline is cut at a word boundary below this, then "…"
@@ -391,7 +393,7 @@ _AGENCY = r"\s*\((?P<agency>[^()]{1,40})\)"
 _DATELINE_END = r"\s*(?::|[–—]|(?<=\s)-{1,2})(?=\s|$)"
 # "Rabat [Morocco], September 22 :", "New Delhi, Sep 24", "LONDON, Jan 5 (AFP) —"
 _DATELINE_WITH_DATE = re.compile(
-    rf"{_PLACE}(?:{_COUNTRY}\s*,?|\s*,)\s*{_DATE}(?!\w)(?:{_AGENCY})?(?:{_DATELINE_END})?\s*",
+    rf"{_PLACE}(?:{_COUNTRY}\s*,?|\s*,)\s*(?P<date>{_DATE})(?!\w)(?:{_AGENCY})?(?:{_DATELINE_END})?\s*",
     re.IGNORECASE,
 )
 # "WASHINGTON (Reuters) -", "SAN FRANCISCO, Calif. (AP) —"
@@ -467,6 +469,7 @@ class _Dateline:
     rest: str
     # A date or agency makes it certain; "Place: …" alone may also be a headline ("Rubio: …").
     certain: bool
+    date: str = ""  # as written: "September 22", "May 12, 2025"
 
 
 def _match_dateline(paragraph: str) -> _Dateline | None:
@@ -474,7 +477,8 @@ def _match_dateline(paragraph: str) -> _Dateline | None:
     match = _DATELINE_WITH_DATE.match(paragraph)
     if match and _is_place(match["place"]):
         agency = _agency_name(match["agency"]) if match["agency"] else ""
-        return _Dateline(_display_place(match["place"]), agency, paragraph[match.end() :].strip(), True)
+        rest = paragraph[match.end() :].strip()
+        return _Dateline(_display_place(match["place"]), agency, rest, True, date=match["date"])
 
     match = _DATELINE_WITH_AGENCY.match(paragraph)
     if match and _is_place(match["place"]):
@@ -536,11 +540,32 @@ _TRAILING_PUNCTUATION = " \t.,;:!?…-–—(['\"“‘"
 _DANGLING_WORDS = _word_set("a an and or of the to in on at for with by from as its their his her")
 
 
+# Where a long sentence may be cut and still read as a clause: before a punctuation mark that ends a phrase, or
+# before a word that opens a new phrase ("... held a bilateral meeting | in Rabat on ...").
+_CLAUSE_BOUNDARY = re.compile(
+    r"\s*[,;:–—(]\s*|\s+-\s+|\s+(?=(?:and|but|while|whereas|where|which|who|whom|after|before|as|amid|"
+    r"following|during|with|without|to|in|on|at|for|from|over|under|since|until|because|when|by|of|"
+    r"including|despite|through|into|against|between)\s)"
+)
+HEADLINE_MIN_WORDS = 4
+
+
 def _headline_from(body: str) -> str:
-    """Make a headline from the first sentence of the body, cut at a word boundary."""
+    """Make a headline from the first sentence of the body: whole, or cut where a clause ends.
+
+    The cut is the last phrase boundary that leaves a headline of HEADLINE_MIN_WORDS words or more under
+    HEADLINE_MAX_CHARS; only a sentence with no such boundary is cut at a word, with "…".
+    """
     sentence = " ".join(_first_sentence(body).split()).rstrip(_TRAILING_PUNCTUATION)
     if len(sentence) <= HEADLINE_MAX_CHARS:
         return sentence
+    cuts = [
+        match.start()
+        for match in _CLAUSE_BOUNDARY.finditer(sentence, 0, HEADLINE_MAX_CHARS + 1)
+        if match.start() <= HEADLINE_MAX_CHARS and len(sentence[: match.start()].split()) >= HEADLINE_MIN_WORDS
+    ]
+    if cuts:
+        return sentence[: cuts[-1]].rstrip(_TRAILING_PUNCTUATION)
     words = sentence[: HEADLINE_MAX_CHARS + 1].split(" ")
     words.pop()  # the last piece is cut mid-word, or is the word that overflowed
     while len(words) > 1 and words[-1].casefold().strip(_TRAILING_PUNCTUATION) in _DANGLING_WORDS:
@@ -572,6 +597,69 @@ def _same_text(first: str, second: str) -> bool:
 
 
 # --- Parsing -------------------------------------------------------------------------------------------
+# A line this long, or of this many words, is a paragraph of prose: the story's head (headline, byline, date
+# lines, menus) ends there.
+PROSE_MIN_CHARS = 200
+PROSE_MIN_WORDS = 25
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= PROSE_MIN_CHARS or line.count(" ") + 1 >= PROSE_MIN_WORDS
+
+
+# Navigation: "Home | World | Asia", "News › India › Diplomacy", each item a few words.
+_MENU_SEPARATORS = re.compile(r"\s*(?:\||•|·|›|»|>|/|\\)\s*")
+MENU_ITEM_MAX_WORDS = 3
+# A line of one or two words above the headline is a menu item or a section label ("Menu", "World News").
+HEAD_LABEL_MAX_WORDS = 2
+
+
+def _is_menu(line: str) -> bool:
+    items = [item for item in _MENU_SEPARATORS.split(line) if item]
+    if len(items) >= 2 and all(len(item.split()) <= MENU_ITEM_MAX_WORDS for item in items):
+        return True
+    return len(line.split()) <= HEAD_LABEL_MAX_WORDS and not line.rstrip().endswith((".", ":", "–", "—"))
+
+
+def _strip_head(lines: list[str]) -> list[str]:
+    """Drop the menus and date lines above the story, and stand its headline on a paragraph of its own.
+
+    The head is what comes before the first line of prose. A scraped page opens with its navigation ("Skip to
+    content", "Menu", "Home | World | Asia"), then the headline, a byline and a date, often with no blank line
+    between them; without this they would all run into the first paragraph.
+    """
+    head_end = next((n for n, line in enumerate(lines) if _is_prose(" ".join(line.split()))), None)
+    if not head_end:
+        return lines  # no head, or no prose to tell it by
+    kept = []
+    for line in lines[:head_end]:
+        collapsed = " ".join(line.split())
+        if collapsed and (_is_menu(collapsed) or _is_date_line(collapsed)):
+            continue
+        kept.append(line)
+    if len(kept) == head_end:
+        return lines
+    first = next((n for n, line in enumerate(kept) if line.strip()), None)
+    if (
+        first is not None
+        and first + 1 < len(kept)
+        and kept[first + 1].strip()
+        and _looks_like_headline([" ".join(kept[first].split())])
+    ):
+        kept.insert(first + 1, "")
+    return kept + lines[head_end:]
+
+
+def _is_date_line(line: str) -> bool:
+    return may_hold_date(line) and bool(dates.line_candidates(line, in_head=True))
+
+
+def may_hold_date(line: str) -> bool:
+    """Whether a line may show a full date: every shape dates.DATE reads has a year of four digits."""
+    return len(line) <= dates.DATE_LINE_MAX_CHARS and _YEAR_DIGITS.search(line) is not None
+
+
 def _paragraphs(lines: Sequence[str]) -> list[list[str]]:
     """Group lines into paragraphs at blank lines; each line with its spaces collapsed."""
     paragraphs: list[list[str]] = []
@@ -614,25 +702,34 @@ def parse_text(text: str) -> ParsedArticle:
     warnings: list[str] = []
 
     # Site chrome goes first so that a marker or headline hidden behind it is still found.
+    # Dates the text shows as its own are read here too, chrome included: "Updated: Mar 3, 2025" is chrome.
     lines: list[str] = []
     chrome_sources: list[str] = []
+    candidates: list[dates.Candidate] = []
+    in_head = True  # before the first paragraph of prose
     for line in normalised.split("\n"):
-        match = _chrome_match(" ".join(line.split()))
+        collapsed = " ".join(line.split())
+        if in_head and _is_prose(collapsed):
+            in_head = False
+        if collapsed and may_hold_date(collapsed):
+            candidates += dates.line_candidates(collapsed, in_head=in_head)
+        match = _chrome_match(collapsed)
         if match is None:
             lines.append(line)
         elif match.groupdict().get("source"):
             chrome_sources.append(_credited_source(match["source"]))
 
-    published_on = None
     first = next((index for index, line in enumerate(lines) if line.strip()), None)
     marker = _DATE_MARKER.fullmatch(lines[first]) if first is not None else None
     if marker:
-        published_on = _parse_marker_date(marker["value"])
-        if published_on is None:
+        marked = _parse_marker_date(marker["value"])
+        if marked is None:
             warnings.append(f"ignored invalid date {marker['value']!r}")
+        else:
+            candidates.append(dates.Candidate(marked, dates.Evidence.MARKER, marker["value"]))
         lines[first] = marker["rest"]  # the dateline and first sentence may follow the marker
 
-    paragraphs = _paragraphs(lines)
+    paragraphs = _paragraphs(_strip_head(lines))
     closing_agency = _take_closing_agency(paragraphs)
 
     headline = ""
@@ -646,6 +743,8 @@ def parse_text(text: str) -> ParsedArticle:
         dateline = _match_dateline(" ".join(paragraphs[0]))
         if dateline:
             dateline_place, dateline_agency = dateline.place, dateline.agency
+            if dateline.date and (found := dates.dateline_candidate(dateline.date, normalised)):
+                candidates.append(found)
             if dateline.rest:
                 paragraphs[0] = [dateline.rest]
             else:
@@ -657,6 +756,8 @@ def parse_text(text: str) -> ParsedArticle:
     # An agency credit names who wrote the story, so it beats the name of the site that
     # republished it ("Site icon …").
     source = next((name for name in (dateline_agency, closing_agency, *chrome_sources) if name), "")
+    chosen = dates.choose(candidates)
+    published_on = chosen.date if chosen else None
     return ParsedArticle(
         headline=headline or _headline_from(body),
         body=body,

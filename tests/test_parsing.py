@@ -45,8 +45,10 @@ def test_seed_000_yields_date_dateline_and_a_headline_cut_from_the_first_sentenc
     assert article.headline.startswith(
         "Defence Minister Rajnath Singh and Morocco's Defence Minister Abdeltif Loudiyi held a bilateral meeting"
     )
-    assert len(article.headline) <= 111
-    assert article.headline.endswith("…")
+    # Cut where a clause ends (before "in Rabat"), with no "…" (issue 10: derived headlines read as clauses).
+    assert article.headline == (
+        "Defence Minister Rajnath Singh and Morocco's Defence Minister Abdeltif Loudiyi held a bilateral meeting"
+    )
     assert article.body.startswith("Defence Minister Rajnath Singh and Morocco's")
     assert article.warnings == ()
 
@@ -384,14 +386,24 @@ def test_a_short_first_line_that_starts_with_a_dateline_is_not_a_headline():
 
 
 # --- Headline ----------------------------------------------------------------------------------
-def test_made_up_headline_is_cut_at_a_word_boundary_under_110_characters():
+def test_made_up_headline_is_cut_where_a_clause_ends_under_110_characters():
     headline = parse_text(LONG_SENTENCE + "\n").headline
+    assert len(headline) <= 110
+    assert LONG_SENTENCE.startswith(headline)
+    assert not headline.endswith(("…", ",", " and", " the"))
+    # The cut is at a phrase boundary: the next words open a phrase or follow a punctuation mark.
+    following = LONG_SENTENCE[len(headline) :]
+    assert following.startswith((",", " in ", " on ", " to ", " and ", " with ", " for ", " at ", " of ")), (
+        following
+    )
+
+
+def test_a_sentence_with_no_phrase_boundary_is_cut_at_a_word_with_an_ellipsis():
+    sentence = "Ministers " + " ".join(["Anandakrishnamurthyswaminathan"] * 6) + " agreed."
+    headline = parse_text(sentence + "\n").headline
     assert headline.endswith("…")
+    assert sentence.startswith(headline.removesuffix("…"))
     assert len(headline) <= 111
-    cut = headline.removesuffix("…")
-    assert LONG_SENTENCE.startswith(cut)
-    assert LONG_SENTENCE[len(cut)] == " "  # the cut falls between words
-    assert not cut.endswith((",", " and", " the"))
 
 
 def test_short_first_sentence_becomes_the_headline_without_final_punctuation():
@@ -521,3 +533,66 @@ def test_wire_reporting_credits_are_removed_from_the_body():
     )
     assert parsed.body == "India and France signed a deal."
     assert parsed.source == "Reuters"
+
+
+# --- The story's own date, in the shapes pages show it (issue 10) --------------------------------------------
+PROSE = (
+    "The two governments agreed on Monday to expand cooperation in trade, defence and energy, officials said "
+    "after the talks, which ran for most of the day in the capital and ended with a joint statement."
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Updated : 07:40 PM Mar 3, 2025 IST", datetime.date(2025, 3, 3)),
+        ("Published 12 May 2024", datetime.date(2024, 5, 12)),
+        ("Posted: 2024-05-12 09:30", datetime.date(2024, 5, 12)),
+        ("Posted On: 02 JUN 2024 5:06PM by the press office", datetime.date(2024, 6, 2)),
+        ("4 Nov 2025", datetime.date(2025, 11, 4)),
+        ("March 3, 2025", datetime.date(2025, 3, 3)),
+        ("By Jane Doe | Monday, 22 September 2025 | 3 min read", datetime.date(2025, 9, 22)),
+    ],
+)
+def test_a_date_shown_above_the_story_is_its_date(line, expected):
+    article = parse_text(f"Ministers meet in the capital\n{line}\n\n{PROSE}\n")
+    assert article.published_on == expected
+    assert line not in article.body
+
+
+def test_a_menu_headline_and_byline_run_together_give_the_headline_and_leave_the_body_clean():
+    text = (
+        "Skip to content\nMenu\nHome | World | Asia | Business\nIndia and Morocco sign a defence pact\n"
+        "By Staff Reporter\nMarch 3, 2025\n\nRabat – " + PROSE + "\n"
+    )
+    article = parse_text(text)
+    assert article.headline == "India and Morocco sign a defence pact"
+    assert article.dateline == "Rabat"
+    assert article.published_on == datetime.date(2025, 3, 3)
+    assert article.body == PROSE
+    for word in ("Menu", "Home", "Asia", "Skip"):
+        assert word not in article.headline + article.body
+
+
+def test_a_published_label_beats_an_updated_label_and_a_dateline():
+    text = f"Updated: May 14, 2024\nPublished: May 12, 2024\n\nHanoi, May 13 (Reuters) - {PROSE} 2024.\n"
+    assert parse_text(text).published_on == datetime.date(2024, 5, 12)
+
+
+def test_a_dateline_without_a_year_takes_the_latest_year_the_text_names():
+    text = f"Hanoi, May 12 (Reuters) - {PROSE} The pact of 2021 was renewed in 2024, for use until 2090.\n"
+    assert parse_text(text).published_on == datetime.date(2024, 5, 12)
+
+
+def test_a_date_the_story_merely_mentions_is_not_its_date():
+    text = f"{PROSE}\n\nThe pact was signed on June 2, 2021.\n\nMarch 3, 2022\n"
+    assert parse_text(text).published_on is None
+
+
+def test_the_date_marker_beats_every_other_date():
+    text = f" date 2025-09-22 Published 12 May 2024\n\n{PROSE}\n"
+    assert parse_text(text).published_on == datetime.date(2025, 9, 22)
+
+
+def test_an_impossible_date_is_no_date():
+    assert parse_text(f"Published: February 30, 2024\n\n{PROSE}\n").published_on is None

@@ -1,0 +1,132 @@
+"""The story's own date, chosen among the dates its text shows by how it shows them (pure Python).
+
+A news file carries its date in many shapes: the importer's own ` date 2025-09-22` marker, a label ("Updated :
+07:40 PM Mar 3, 2025 IST", "Published 12 May 2024", "Posted On: 02 JUN 2024"), a line of its own under the
+headline or beside the byline ("March 3, 2025", "By Jane Doe | 4 Nov 2025"), or a dateline ("Hanoi, May 12")
+whose year the text gives elsewhere. Each is a candidate with the strength of its evidence, and the strongest
+wins; among equals, the first written. A date inside the story's sentences ("signed on June 2, 2021") is what
+the story reports, not when it was written, so it is never a candidate.
+
+python-dateutil reads the dates, with its own month and weekday names; the patterns here only find where a
+date is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dateutil import parser as dateutil_parser
+
+
+class Evidence(enum.IntEnum):
+    """How a date is shown, weakest first."""
+
+    DATELINE = 1  # "Hanoi, May 12": the year is inferred
+    LINE = 2  # a date on a short line of its own in the story's head, or beside a byline
+    UPDATED = 3  # "Updated: …", "Last modified …"
+    PUBLISHED = 4  # "Published …", "Posted on: …", "First published …"
+    MARKER = 5  # the importer's ` date YYYY-MM-DD`
+
+
+@dataclass(frozen=True)
+class Candidate:
+    date: datetime.date
+    evidence: Evidence
+    written: str  # the words it was read from
+
+
+_INFO = dateutil_parser.parserinfo()
+_MONTH_NAMES = sorted({name for names in _INFO.MONTHS for name in names}, key=len, reverse=True)
+_WEEKDAY_NAMES = sorted({name for names in _INFO.WEEKDAYS for name in names}, key=len, reverse=True)
+_MONTH = rf"(?:{'|'.join(_MONTH_NAMES)})\.?"
+_WEEKDAY = rf"(?:{'|'.join(_WEEKDAY_NAMES)})\.?,?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
+# A day, month and year in any of the orders the news writes them, or ISO; a time may stand before or after.
+DATE = re.compile(
+    rf"(?<![\w-])(?:{_WEEKDAY}\s+)?"
+    rf"(?P<date>{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}/\d{{1,2}}/{_YEAR})(?![\w-])",
+    re.IGNORECASE,
+)
+# Labels that say what a date is. "Updated" is weaker than "published": the story was written before.
+_PUBLISHED = re.compile(
+    r"^\W*(?:first\s+)?(?:published|posted|released|issued|date(?:d)?|release date)(?:\s+on)?\b", re.IGNORECASE
+)
+_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|edited)(?:\s+on)?\b", re.IGNORECASE)
+# What may stand beside a date on a line of its own: a byline, a time, a reading time, separators.
+_BESIDE_DATE = re.compile(
+    rf"{_TIME}|\b\d+\s*min(?:ute)?s?\s+read\b|\bIST|GMT|UTC|[|•·/,:–—-]|\bBy\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}}",
+    re.IGNORECASE,
+)
+DATELINE_DATE = re.compile(
+    rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})", re.I
+)
+YEAR = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+# Longer than this, a line is prose or a list of links, not a date line.
+DATE_LINE_MAX_CHARS = 120
+# Words other than the date a line of its own may hold ("By Jane Doe | 4 min read").
+DATE_LINE_MAX_WORDS = 6
+
+
+def read_date(written: str) -> datetime.date | None:
+    """The date dateutil reads in a span DATE found; None for an impossible one (30 February)."""
+    try:
+        return dateutil_parser.parse(written, dayfirst="/" in written).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def line_candidates(line: str, *, in_head: bool) -> list[Candidate]:
+    """The dates a line shows as the story's own: labelled anywhere, bare only in the story's head."""
+    if len(line) > DATE_LINE_MAX_CHARS:
+        return []
+    match = DATE.search(line)
+    if match is None:
+        return []
+    if _PUBLISHED.match(line):
+        evidence = Evidence.PUBLISHED
+    elif _UPDATED.match(line):
+        evidence = Evidence.UPDATED
+    elif in_head and _stands_alone(line, match):
+        evidence = Evidence.LINE
+    else:
+        return []
+    date = read_date(match["date"])
+    return [Candidate(date, evidence, match.group().strip())] if date else []
+
+
+def _stands_alone(line: str, match: re.Match) -> bool:
+    rest = _BESIDE_DATE.sub(" ", line[: match.start()] + " " + line[match.end() :])
+    return len(rest.split()) <= DATE_LINE_MAX_WORDS and not rest.rstrip().endswith(".")
+
+
+def dateline_candidate(written: str, text: str, today: datetime.date | None = None) -> Candidate | None:
+    """A dateline's "May 12", in the latest year up to this one that the text names ("by 2030" is a plan)."""
+    match = DATELINE_DATE.search(written)
+    if match is None:
+        return None
+    if YEAR.search(written):
+        date = read_date(written)
+        return Candidate(date, Evidence.DATELINE, written) if date else None
+    this_year = (today or datetime.date.today()).year
+    years = sorted(year for year in {int(year) for year in YEAR.findall(text)} if year <= this_year)
+    if not years:
+        return None
+    month, day = (match["month"], match["day"]) if match["month"] else (match["month2"], match["day2"])
+    date = read_date(f"{month} {day} {years[-1]}")
+    return Candidate(date, Evidence.DATELINE, written) if date else None
+
+
+def choose(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The strongest candidate; the first written among equals."""
+    best = None
+    for candidate in candidates:
+        if best is None or candidate.evidence > best.evidence:
+            best = candidate
+    return best
