@@ -13,8 +13,9 @@ The rules, in the order they run:
    official who carries it; otherwise it is left alone.
 4. An unknown person introduced with a title ("US Secretary of Defense Pete Hegseth") is a new official
    with that role and, when the title names one, that country.
-5. A reported signing ("signed a Memorandum of Understanding (MoU) on defence cooperation") is matched to a
-   known agreement of the same kind, parties and subject signed within a few weeks, or else proposed as new.
+5. Each agreement a sentence reports (articles/agreements.py: "signed a Memorandum of Understanding (MoU) on
+   defence cooperation", "the Reciprocal Access Agreement came into force") is matched to a known agreement of
+   the same kind, parties and subject signed within a few weeks, or else proposed as new.
 6. Countries by name, variant and demonym (articles.countries), plus the countries of the officials found.
 """
 
@@ -26,14 +27,15 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from rapidfuzz.distance import Indel
 
+from . import agreements
 from .countries import all_countries, country_by_code, find_country_mentions
-from .parsing import ODD_CASE_LETTERS
+from .parsing import _ends_with_abbreviation
 from .text import name_key
 
 # Thresholds for a close spelling of a known name, as rapidfuzz ratios (0-100).
@@ -98,37 +100,6 @@ _GAP_WORD = rf"(?!(?:{'|'.join(CONNECTORS.split())})\b)[a-z0-9]{_WORD_REST}"
 TOKEN = re.compile(rf"{_GAP_WORD}(?:[ \t]++{_GAP_WORD})*+|{WORD.pattern}")
 POSSESSIVE = re.compile(r"['’]s?$")
 
-AGREEMENT_KINDS = {
-    # pattern (as written) -> kind value; the longest forms first
-    r"memorand(?:um|a) of understanding(?:\s*\((?:mou|mous)\))?": "mou",
-    r"mous?": "mou",
-    r"letters? of intent(?:\s*\(loi\))?": "letter_of_intent",
-    r"(?:joint )?action plan": "action_plan",
-    r"framework agreement": "framework",
-    r"roadmap": "roadmap",
-    r"treaty": "treaty",
-    r"(?:joint )?declaration": "declaration",
-    r"agreements?|pact|accord": "agreement",
-}
-KIND_LABELS = {
-    "mou": "MoU",
-    "letter_of_intent": "Letter of Intent",
-    "action_plan": "Action Plan",
-    "framework": "Framework Agreement",
-    "roadmap": "Roadmap",
-    "treaty": "Treaty",
-    "declaration": "Declaration",
-    "agreement": "Agreement",
-}
-_KIND = "|".join(f"(?:{pattern})" for pattern in AGREEMENT_KINDS)
-SIGNING_STEMS = ("sign", "ink", "conclud")  # what each verb of SIGNING begins with
-SIGNING = re.compile(
-    rf"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s|ing)?|conclud(?:ed|es|ing))\s+(?:of\s+)?(?:(?:a|an|the|two|three|several)\s+)?"
-    rf"(?:(?:new|landmark|historic|bilateral|first-ever|key)\s+)*(?P<kind>{_KIND})\b(?P<rest>[^.;]*)"
-    rf"|\b(?P<kind2>{_KIND})\b(?P<between>[^.;]*?)\s+(?:was|were|has been|have been|had been|is|are)\s+"
-    rf"(?:also\s+)?(?:signed|inked|concluded)\b(?P<rest2>[^.;]*)",
-    re.IGNORECASE,
-)
 # Subjects an agreement can cover, matched in the words that follow its kind. Data, easy to extend.
 TOPICS = {
     "defence": r"defen[cs]e|military|armed forces",
@@ -152,10 +123,6 @@ TOPICS = {
     "customs": r"customs",
 }
 _TOPIC_PATTERNS = {topic: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for topic, pattern in TOPICS.items()}
-# The words after an agreement's kind that can hold its subject: up to a comma, at most twelve words.
-FIRST_CLAUSE = re.compile(r"[^,;:()]*")
-# Capitalised words written just before a capitalised kind: the agreement's own name.
-PROPER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w’'–-]*\s+|\b\d{4}(?:[–-]\d{2,4})?\s+){2,8}$")
 # What may stand before a role ("'s the visiting ...") or after it ("... of the"), but is not part of it.
 ROLE_LEAD = re.compile(r"^(?:['’]s\b|[\s,]+|the\b|visiting\b|[a-z]+\b)+")
 ROLE_TAIL = re.compile(r"(?:[\s,]+|\b(?:of|for|in|and|the)\b)+$")
@@ -200,6 +167,8 @@ class OfficialFinding:
     role: str = ""
     country: str | None = None
     new_alias: str = ""  # a spelling to record as an alias of `official`
+    evidence: str = ""  # the sentence it was read from
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -210,6 +179,9 @@ class AgreementFinding:
     parties: tuple[str, ...] = ()
     subject: str = ""
     signed_on: datetime.date | None = None
+    status: str = "signed"  # what the story says happened to it (agreements.Status)
+    evidence: str = ""
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -217,6 +189,8 @@ class Findings:
     countries: tuple[str, ...]
     officials: tuple[OfficialFinding, ...]
     agreements: tuple[AgreementFinding, ...]
+    # The sentence each country was first read from, by ISO code.
+    country_evidence: dict[str, str] = field(default_factory=dict)
 
 
 class Word:
@@ -660,107 +634,100 @@ def _surname_key(name: str) -> str:
     return _name_parts(name_key(name))[-1]
 
 
-def _signing_clauses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each stretch of the text between full stops and semicolons that has a signing's verb.
-
-    Most stories report no signing, and SIGNING is slow to run over a whole story. None of its matches holds a
-    "." or a ";", and each holds a verb's stem at the start of a word, so it is run over these stretches only.
-    The stems are looked for in the text in lower case, which is where IGNORECASE finds them, except in a text
-    with one of ODD_CASE_LETTERS: that is searched whole.
-    """
-    if any(letter in text for letter in ODD_CASE_LETTERS):
-        return [(0, len(text))]
-    lowered = text.lower()
-    clauses: list[tuple[int, int]] = []
-    after = 0  # where the text after the last stretch found begins
-    for at in sorted(at for stem in SIGNING_STEMS for at in _word_starts(lowered, stem)):
-        if at < after:
-            continue  # in the stretch found last
-        before = max(text.rfind(".", after, at), text.rfind(";", after, at))
-        stop = _CLAUSE_END.search(text, at)
-        clauses.append((before + 1 if before >= 0 else after, stop.start() if stop else len(text)))
-        after = clauses[-1][1] + 1
-    return clauses
-
-
-_CLAUSE_END = re.compile(r"[.;]")
-
-
-def _word_starts(text: str, stem: str) -> Iterator[int]:
-    """Where the stem begins a word of the text."""
-    at = text.find(stem)
-    while at >= 0:
-        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
-            yield at
-        at = text.find(stem, at + 1)
-
-
 def find_agreements(
     text: str,
     vocabulary: Vocabulary,
     story_countries: Sequence[str],
     published_on: datetime.date | None,
     stream: WordStream,
+    tokens: Tokens,
 ) -> list[AgreementFinding]:
+    """Known agreements by name or alias, then each instrument a sentence reports (articles/agreements.py)."""
     findings: dict[str, AgreementFinding] = {}
-    for _first, _end, agreement in vocabulary.agreement_index.find(stream):
+    named: list[tuple[int, int]] = []  # where known agreements are written
+    for first, end, agreement in vocabulary.agreement_index.find(stream):
         findings.setdefault(agreement.name, _known(agreement))
-
-    signings = []
-    matches = (match for start, end in _signing_clauses(text) for match in SIGNING.finditer(text, start, end))
-    for match in matches:
-        active = match.group("kind") is not None
-        kind_group = "kind" if active else "kind2"
-        kind_text = match.group(kind_group)
-        kind = next(v for p, v in AGREEMENT_KINDS.items() if re.fullmatch(p, kind_text, re.IGNORECASE))
-        rest = (match.group("rest") if active else match.group("rest2")) or ""
-        between = "" if active else (match.group("between") or "")
-        parties_text = ""
-        if between_match := BETWEEN.search(between) or BETWEEN.search(rest):
-            parties_text = between_match.group(0)
-            rest = rest.replace(parties_text, " ")
-        # The subject is in the words right after the kind, up to the end of the clause.
-        clause = " ".join(FIRST_CLAUSE.match(PARENTHESES.sub(" ", rest)).group().split()[:12])
-        proper_name = _proper_name(text, match.start(kind_group), match.end(kind_group))
-        topics = topics_in(proper_name or clause)
-        parties = _parties(
-            parties_text, story_countries, proper_name or text[max(0, match.start() - 300) : match.end()]
-        )
-        signings.append((kind, topics, parties, proper_name))
-
-    # A later "the signing of this MoU" without subject repeats an earlier one of the same kind.
-    described = {kind for kind, topics, _parties, _name in signings if topics}
-    for kind, topics, parties, proper_name in signings:
-        if not topics and not proper_name and kind in described:
-            continue
-        known = _same_signing(vocabulary, kind, topics, parties, published_on)
-        if known is not None:
-            findings.setdefault(known.name, _known(known))
-            continue
-        if kind == "agreement" and not topics and not proper_name:
-            continue  # "signed an agreement" alone says too little to file
-        name = proper_name or _agreement_name(kind, topics, parties)
-        if not any(f.agreement is None and f.name == name for f in findings.values()):
-            findings[name] = AgreementFinding(
-                None,
-                name,
-                kind,
-                parties=parties,
-                subject=", ".join(sorted(topics)),
-                signed_on=published_on,
-            )
+        named.append(tokens.span(first, end))
+    for start, end in _instrument_sentences(text):
+        for reading in agreements.read_sentence(text, start, end):
+            if any(a <= reading.end and reading.start <= b for a, b in named):
+                continue  # the known agreement written there
+            finding = _finding(reading, text, vocabulary, story_countries, published_on)
+            if finding is not None and finding.name not in findings:
+                findings[finding.name] = finding
     return list(findings.values())
 
 
-def _proper_name(text: str, kind_start: int, kind_end: int) -> str:
-    """ "An India-Israel Bilateral Investment Treaty was signed" -> "India-Israel Bilateral Investment Treaty"."""
-    if not text[kind_start].isupper():
-        return ""
-    words = PROPER_NAME_BEFORE.search(text[max(0, kind_start - 120) : kind_start])
-    if words is None:
-        return ""
-    name = f"{LEADING_ARTICLE.sub('', words.group().strip())} {text[kind_start:kind_end]}"
-    return name if len(name.split()) >= 3 else ""
+def _instrument_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences that name an instrument; most stories have a few, so only those are cut out."""
+    spans: list[tuple[int, int]] = []
+    for match in agreements.INSTRUMENT.finditer(text):
+        if spans and match.start() < spans[-1][1]:
+            continue
+        spans.append(sentence_around(text, match.start()))
+    return spans
+
+
+def sentence_around(text: str, at: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding position `at`: between sentence ends or paragraph breaks."""
+    start = max(text.rfind("\n", 0, at) + 1, 0)
+    for match in _SENTENCE_BREAK.finditer(text, start, at):
+        if not _ends_with_abbreviation(text[: match.start() + 1]):
+            start = match.end()
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    for match in _SENTENCE_BREAK.finditer(text, at, end):
+        if not _ends_with_abbreviation(text[: match.start() + 1]):
+            end = match.start() + 1
+            break
+    return start, end
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+def _finding(
+    reading: agreements.Reading,
+    text: str,
+    vocabulary: Vocabulary,
+    story_countries: Sequence[str],
+    published_on: datetime.date | None,
+) -> AgreementFinding | None:
+    sentence = reading.sentence
+    offset = reading.sentence_start
+    after = _CLAUSE_END.split(sentence[reading.end - offset :], maxsplit=1)[0]
+    before = sentence[: reading.start - offset]
+    between_match = BETWEEN.search(after) or BETWEEN.search(before)
+    parties = _parties(between_match.group(0) if between_match else "", story_countries, sentence)
+    topics = topics_in(reading.proper_name or reading.subject)
+    evidence = " ".join(sentence.split())
+    if reading.status in {agreements.Status.SIGNED, agreements.Status.REFERRED}:
+        known = _same_signing(vocabulary, reading.kind, topics, parties, published_on)
+        if known is not None:
+            return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
+    name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties)
+    return AgreementFinding(
+        None,
+        name,
+        reading.kind,
+        parties=parties,
+        subject=reading.subject if not topics or not _only_topics(reading.subject) else ", ".join(sorted(topics)),
+        signed_on=published_on if reading.status == agreements.Status.SIGNED else None,
+        status=reading.status,
+        evidence=evidence,
+        confidence=reading.confidence,
+    )
+
+
+_CLAUSE_END = re.compile(r"[.;]")
+
+
+def _only_topics(subject: str) -> bool:
+    """Whether a subject says no more than its topics ("defence cooperation" is defence)."""
+    rest = subject
+    for pattern in _TOPIC_PATTERNS.values():
+        rest = pattern.sub(" ", rest)
+    return not [word for word in rest.split() if word not in {"and", "cooperation", "co-operation", "the", "of"}]
 
 
 def _known(agreement: KnownAgreement) -> AgreementFinding:
@@ -817,10 +784,14 @@ def _same_signing(
     return None
 
 
-def _agreement_name(kind: str, topics: frozenset[str], parties: tuple[str, ...]) -> str:
-    subject = " and ".join(topic.title() for topic in sorted(topics))
-    words = ["–".join(parties), subject, KIND_LABELS[kind]]
-    return " ".join(word for word in words if word) or KIND_LABELS[kind]
+def _agreement_name(kind: str, subject: str, topics: frozenset[str], parties: tuple[str, ...]) -> str:
+    """ "India–Morocco Defence MoU", "Morocco–Spain Feminist Foreign Policy MoU"."""
+    if topics and _only_topics(subject):
+        label = " and ".join(topic.title() for topic in sorted(topics))
+    else:
+        label = " ".join(word if word.isupper() else word.capitalize() for word in subject.split())
+    words = ["–".join(parties), label, agreements.KIND_LABELS.get(kind, "Agreement")]
+    return " ".join(word for word in words if word) or agreements.KIND_LABELS.get(kind, "Agreement")
 
 
 def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None) -> Findings:
@@ -836,5 +807,5 @@ def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date
         country = finding.official.country if finding.official else finding.country
         if country and country not in countries:
             countries.append(country)
-    agreements = find_agreements(text, vocabulary, countries, published_on, stream)
+    agreements = find_agreements(text, vocabulary, countries, published_on, stream, tokens)
     return Findings(tuple(countries), tuple(officials), tuple(agreements))

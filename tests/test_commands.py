@@ -73,17 +73,21 @@ def test_seeds_003_and_004_get_their_countries_people_and_agreements(seeds_dir):
     assert tag_names(israel, "agreements") == {"India–Israel Defence MoU"}
     assert tag_names(italy, "countries") == {"India", "Italy"}
     assert tag_names(italy, "officials") == {"Rajesh Kumar Singh", "Guido Crosetto", "Luisa Riccardi"}
+    # Since issue 10 an agreement under negotiation is read too ("the negotiation of a Defence Industrial Roadmap").
     assert tag_names(italy, "agreements") == {
         "SIDM–AIAD MoU",
         "India–Italy Joint Strategic Action Plan 2025–2029",
+        "Defence Industrial Roadmap",
     }
     assert italy.source == "ANI"
 
 
-def test_the_seeds_create_no_new_entries_for_review(seeds_dir):
+def test_the_seeds_create_for_review_only_the_agreement_under_negotiation(seeds_dir):
     run_import(str(seeds_dir))
     assert not Official.objects.filter(needs_review=True).exists()
-    assert not Agreement.objects.filter(needs_review=True).exists()
+    assert list(Agreement.objects.filter(needs_review=True).values_list("name", "kind", "signed_on")) == [
+        ("Defence Industrial Roadmap", "roadmap", None)
+    ]
 
 
 def test_importing_twice_reports_everything_unchanged_and_writes_nothing(seeds_dir):
