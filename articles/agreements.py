@@ -206,7 +206,8 @@ def status_of(sentence: str) -> str | None:
 
 # "on Friday", "last week", "on 22 September 2025," between the kind and what it covers.
 _TIME_PHRASE = re.compile(
-    r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:(?:on|last|this|earlier this|next)\s+(?:(?:monday|tuesday|wednesday|thursday|friday|"
+    r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:(?:on|last|this|earlier this|next)\s+"
+    r"(?:(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|week|month|year)\b|(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|"
     r"october|november|december)\b(?:\s+\d{1,2})?(?:,?\s+\d{4})?)|today|yesterday)\s*,?",
     re.IGNORECASE,

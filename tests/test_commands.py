@@ -73,7 +73,8 @@ def test_seeds_003_and_004_get_their_countries_people_and_agreements(seeds_dir):
     assert tag_names(israel, "agreements") == {"India–Israel Defence MoU"}
     assert tag_names(italy, "countries") == {"India", "Italy"}
     assert tag_names(italy, "officials") == {"Rajesh Kumar Singh", "Guido Crosetto", "Luisa Riccardi"}
-    # Since issue 10 an agreement under negotiation is read too ("the negotiation of a Defence Industrial Roadmap").
+    # Since issue 10 an agreement under negotiation is read too ("the negotiation of a Defence Industrial
+    # Roadmap").
     assert tag_names(italy, "agreements") == {
         "SIDM–AIAD MoU",
         "India–Italy Joint Strategic Action Plan 2025–2029",

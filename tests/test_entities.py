@@ -89,7 +89,8 @@ def test_seed_004_is_india_and_italy_with_two_agreements():
     findings = findings_for("004")
     assert set(findings.countries) == {"IN", "IT"}
     assert official_names(findings) == {"Rajesh Kumar Singh", "Guido Crosetto", "Luisa Riccardi"}
-    # The roadmap under negotiation is read too since issue 10 (pending agreements are agreements, with their status).
+    # The roadmap under negotiation is read too since issue 10: pending agreements are agreements, with their
+    # status.
     assert agreement_names(findings) == {
         "SIDM–AIAD MoU",
         "India–Italy Joint Strategic Action Plan 2025–2029",
