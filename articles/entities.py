@@ -443,6 +443,8 @@ def _is_name_key(text: str, key: str, is_initial: bool) -> bool:
     bare = text.rstrip(".")
     if bare.isupper() and len(bare) > 2:
         return False  # acronyms: OCP, DRDO, SIDM
+    if not key:
+        return False  # nothing left once folded to ASCII ("Ъь"): no name can be compared with it
     return key not in NON_NAME_WORDS and key.split()[0] not in NON_NAME_WORDS
 
 
@@ -483,6 +485,9 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
     """Runs of name-like words not already claimed by a known entity."""
     words = tokens.words
     count = len(words)
+    # Whether an initial is part of a name, by position: the initials of one run share the answer of the word
+    # their chain ends at, so each is worked out once and a long run of initials costs its length, not 2^length.
+    initials: dict[int, bool] = {}
 
     def is_part(n: int) -> bool:
         if n >= count or n in claimed:
@@ -490,11 +495,22 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
         word = words[n]
         if word.is_initial:
             # "S. Jaishankar", "JD Vance"; but "US" before "Secretary" is a country, not an initial.
-            return (
-                is_part(n + 1)
-                and not words[n + 1].is_initial
-                or (n + 1 < count and words[n + 1].is_initial and is_part(n + 2))
-            )
+            # An initial is part of a name when the word after it is, and is no initial; or when the word after
+            # it is an initial and the one after that is part of a name. The chain is followed in a loop.
+            chain = []
+            while n not in initials:
+                chain.append(n)
+                if not (n + 1 < count and words[n + 1].is_initial):
+                    answer = is_part(n + 1)  # no initial: answered at once
+                    break
+                n += 2
+                if n >= count or n in claimed or not words[n].is_initial:
+                    answer = is_part(n)
+                    break
+            else:
+                answer = initials[n]
+            initials.update(dict.fromkeys(chain, answer))
+            return answer
         if word.is_particle:
             return n + 1 < count and words[n + 1].is_name
         return word.may_start_name
