@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import entities, parsing
+from articles.agreements import KIND_LABELS
 from articles.countries import country_by_code
 from articles.entities import (
-    KIND_LABELS,
     AgreementFinding,
     Findings,
     KnownAgreement,
