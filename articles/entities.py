@@ -815,13 +815,48 @@ def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date
     tokens = Tokens(text)
     stream = WordStream(tokens.words)
     officials, _claimed, spans = find_officials(tokens, vocabulary, stream)
+    officials = [_with_evidence(finding, text) for finding in officials]
     countries: list[str] = []
+    country_evidence: dict[str, str] = {}
     for mention in find_country_mentions(text, skip_spans=spans, extra_names=vocabulary.country_aliases):
         if mention.code not in countries:
             countries.append(mention.code)
+            country_evidence[mention.code] = _sentence(text, mention.start)
     for finding in officials:
         country = finding.official.country if finding.official else finding.country
         if country and country not in countries:
             countries.append(country)
+            country_evidence[country] = finding.evidence
     agreements = find_agreements(text, vocabulary, countries, published_on, stream, tokens)
-    return Findings(tuple(countries), tuple(officials), tuple(agreements))
+    return Findings(tuple(countries), tuple(officials), tuple(agreements), country_evidence)
+
+
+# How sure each way of reading a person is: by their name or a recorded alias; by a close spelling or
+# initials of a known person; by a bare surname; or a new person introduced with a title.
+CONFIDENCE_BY_NAME = 1.0
+CONFIDENCE_BY_SPELLING = 0.85
+CONFIDENCE_BY_SURNAME = 0.8
+CONFIDENCE_NEW_PERSON = 0.75
+
+
+def _with_evidence(finding: OfficialFinding, text: str) -> OfficialFinding:
+    """The finding with the sentence it was first written in, and how sure its reading is."""
+    if finding.official is None:
+        confidence = CONFIDENCE_NEW_PERSON
+        spellings = [finding.name]
+    elif finding.new_alias:
+        confidence = CONFIDENCE_BY_SPELLING
+        spellings = [finding.new_alias]
+    else:
+        spellings = [finding.official.name, *finding.official.aliases]
+        confidence = CONFIDENCE_BY_NAME
+    at = min((found for spelling in spellings if (found := text.find(spelling)) >= 0), default=-1)
+    if at < 0 and finding.official is not None:
+        confidence = min(confidence, CONFIDENCE_BY_SURNAME)  # read from its surname alone
+        at = text.find(_surname_key(finding.name).title())
+    return replace(finding, evidence=_sentence(text, at) if at >= 0 else "", confidence=confidence)
+
+
+def _sentence(text: str, at: int) -> str:
+    start, end = sentence_around(text, at)
+    return " ".join(text[start:end].split())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -21,12 +22,14 @@ from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_
 from .models import (
     TAG_THROUGH,
     Agreement,
+    AgreementKind,
     Article,
     Country,
     CountryAlias,
     Official,
     OfficialAlias,
     Status,
+    TagOrigin,
 )
 from .text import ascii_slug, name_key
 from .versions import record_tags, write_versions
@@ -36,6 +39,10 @@ STDIN_NAME = "<stdin>"
 BATCH_SIZE = 100
 # After writing this many stories in one run, the importer refreshes PostgreSQL's statistics.
 REFRESH_AFTER = 1000
+# A reading less sure than this is tagged as a suggestion for an editor to accept or remove.
+REVIEW_BELOW = 0.75
+# The sentence a tag keeps as its evidence, at most.
+EVIDENCE_MAX_CHARS = 1000
 
 
 class Outcome(enum.StrEnum):
@@ -179,9 +186,9 @@ class Importer:
         for position, through in enumerate(TAG_THROUGH.values()):
             through.objects.bulk_create(
                 [
-                    through(content_object=article, tag_id=pk)
-                    for article, tag_ids in zip(new_articles, new_tags, strict=True)
-                    for pk in dict.fromkeys(tag_ids[position])
+                    reading.row(through, article)
+                    for article, tag_readings in zip(new_articles, new_tags, strict=True)
+                    for reading in _first_of_each(tag_readings[position])
                 ]
             )
         # After the tags, so that each story's first version carries them.
@@ -257,11 +264,12 @@ class Importer:
         )
 
     def resolve(self, findings: Findings, pending: list, new_entries: list[str]) -> tuple[list, list, list]:
-        """The country, official and agreement ids for what was found, creating entries for review."""
+        """The tags (TagReading) of each vocabulary for what was found, creating entries for review."""
         official_ids = []
         for finding in findings.officials:
+            reading = functools.partial(TagReading, evidence=finding.evidence, confidence=finding.confidence)
             if finding.official is not None:
-                official_ids.append(finding.official.id)
+                official_ids.append(reading(finding.official.id))
                 if finding.new_alias and self._add_alias(OfficialAlias, finding.official.id, finding.new_alias):
                     official = finding.official
                     pending.append(
@@ -284,7 +292,7 @@ class Importer:
                     "needs_review": True,
                 },
             )
-            official_ids.append(official.pk)
+            official_ids.append(reading(official.pk))
             pending.append(
                 KnownOfficial(
                     official.pk, official.name, (), self.country_codes.get(official.country_id), official.role
@@ -295,26 +303,31 @@ class Importer:
 
         agreement_ids = []
         for finding in findings.agreements:
+            reading = functools.partial(TagReading, evidence=finding.evidence, confidence=finding.confidence)
             if finding.agreement is not None:
-                agreement_ids.append(finding.agreement.id)
+                agreement_ids.append(reading(finding.agreement.id))
                 continue
             agreement = self._new_agreement(finding)
-            agreement_ids.append(agreement.pk)
+            agreement_ids.append(reading(agreement.pk))
             pending.append(_known_agreement(agreement, aliases=()))
             new_entries.append(f"agreement {agreement.name}")
 
-        country_ids = [self.country_ids[code] for code in findings.countries if code in self.country_ids]
+        country_ids = [
+            TagReading(self.country_ids[code], findings.country_evidence.get(code, ""), 1.0)
+            for code in findings.countries
+            if code in self.country_ids
+        ]
         return country_ids, official_ids, agreement_ids
 
     @staticmethod
-    def _link(through, article: Article, tag_ids, new: bool) -> int:
-        if not tag_ids:
+    def _link(through, article: Article, readings: list[TagReading], new: bool) -> int:
+        if not readings:
             return 0
         have = (
             set() if new else set(through.objects.filter(content_object=article).values_list("tag_id", flat=True))
         )
-        wanted = list(dict.fromkeys(pk for pk in tag_ids if pk not in have))
-        through.objects.bulk_create([through(content_object=article, tag_id=pk) for pk in wanted])
+        wanted = [reading for reading in _first_of_each(readings) if reading.id not in have]
+        through.objects.bulk_create([reading.row(through, article) for reading in wanted])
         return len(wanted)
 
     @staticmethod
@@ -343,12 +356,65 @@ class Importer:
         taken = self.vocabulary.agreement_names
         return Agreement.objects.create(
             name=next(name for name in names if name.lower() not in taken),
-            kind=finding.kind,
+            kind=model_kind(finding.kind),
             signed_on=finding.signed_on,
             parties="; ".join(finding.parties)[:255],
             subject=finding.subject[:200],
             needs_review=True,
         )
+
+
+# The reading's kinds the model does not list yet, as the nearest kind it does.
+COARSER_KINDS = {
+    "moc": "mou",
+    "bit": "treaty",
+    "fta": "agreement",
+    "cepa": "agreement",
+    "iga": "agreement",
+    "protocol": "agreement",
+    "currency_swap": "agreement",
+    "contract": "agreement",
+}
+
+
+def model_kind(kind: str) -> str:
+    if kind in AgreementKind.values:
+        return kind
+    return COARSER_KINDS.get(kind, AgreementKind.OTHER)
+
+
+@dataclass(frozen=True)
+class TagReading:
+    """A tag the importer adds: the entry, the sentence it was read from and how sure the reading was."""
+
+    id: int
+    evidence: str = ""
+    confidence: float = 1.0
+
+    @property
+    def needs_review(self) -> bool:
+        return self.confidence < REVIEW_BELOW
+
+    def row(self, through, article: Article):
+        return through(
+            content_object=article,
+            tag_id=self.id,
+            origin=TagOrigin.IMPORTER,
+            evidence=self.evidence[:EVIDENCE_MAX_CHARS],
+            confidence=self.confidence,
+            needs_review=self.needs_review,
+        )
+
+
+def _first_of_each(readings: list[TagReading]) -> list[TagReading]:
+    """One reading per entry, the first, in their order."""
+    seen: set[int] = set()
+    first = []
+    for reading in readings:
+        if reading.id not in seen:
+            seen.add(reading.id)
+            first.append(reading)
+    return first
 
 
 def slug_candidates(headline: str, published_on: datetime.date | None = None) -> list[str]:

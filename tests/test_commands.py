@@ -12,7 +12,17 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from articles.importing import refresh_statistics
-from articles.models import Agreement, Article, Official, OfficialAlias, Status
+from articles.models import (
+    Agreement,
+    Article,
+    Country,
+    Official,
+    OfficialAlias,
+    Status,
+    TaggedAgreement,
+    TaggedCountry,
+    TaggedOfficial,
+)
 
 from .conftest import seed_path
 
@@ -400,3 +410,52 @@ def test_a_large_import_refreshes_the_database_statistics(seeds_dir, monkeypatch
 def test_refreshing_statistics_runs_inside_a_transaction_on_either_database():
     with transaction.atomic():
         refresh_statistics()
+
+
+# --- Evidence for every tag (issue 10) ------------------------------------------------------------------
+def import_text(tmp_path, text: str) -> Article:
+    (tmp_path / "story.txt").write_text(text, encoding="utf-8")
+    code, _out, err = run_import(str(tmp_path))
+    assert code == 0, err
+    return Article.objects.get(source_file="story.txt")
+
+
+def test_each_tag_the_importer_adds_keeps_its_sentence_and_how_sure_it_was(tmp_path):
+    article = import_text(
+        tmp_path,
+        " date 2026-02-03 Nairobi, Feb 3 Kenya and India signed a Memorandum of Understanding on health "
+        "cooperation. Later, Defence Minister Rajnath Singh spoke to reporters.\n",
+    )
+    official = TaggedOfficial.objects.get(content_object=article)
+    assert (official.tag.name, official.origin, official.confidence, official.needs_review) == (
+        "Rajnath Singh",
+        "importer",
+        1.0,
+        False,
+    )
+    assert official.evidence == "Later, Defence Minister Rajnath Singh spoke to reporters."
+    agreement = TaggedAgreement.objects.get(content_object=article)
+    assert agreement.evidence.startswith("Kenya and India signed a Memorandum of Understanding on health")
+    assert agreement.confidence >= 0.75 and not agreement.needs_review
+    countries = dict(TaggedCountry.objects.filter(content_object=article).values_list("tag__iso_code", "evidence"))
+    assert set(countries) == {"IN", "KE"}
+    assert countries["KE"].startswith("Kenya and India signed")
+
+
+def test_an_agreement_only_under_negotiation_is_a_tag_for_review(tmp_path):
+    article = import_text(
+        tmp_path,
+        " date 2026-02-03 Oslo, Feb 3 Norway and Japan resumed negotiations on a Bilateral Investment Treaty "
+        "in Oslo.\n",
+    )
+    tag = TaggedAgreement.objects.get(content_object=article)
+    assert tag.needs_review and tag.confidence < 0.75
+    # The reading's kind ("bit") is stored as the nearest kind the model lists.
+    assert (tag.tag.kind, tag.tag.signed_on, tag.tag.needs_review) == ("treaty", None, True)
+
+
+def test_a_tag_an_editor_adds_is_marked_as_the_editors(db):
+    article = Article.objects.create(headline="h", slug="h", body="b", content_key="k", raw_text="b")
+    article.countries.add(Country.objects.get(iso_code="IN"))
+    tag = TaggedCountry.objects.get(content_object=article)
+    assert (tag.origin, tag.confidence, tag.evidence, tag.needs_review) == ("editor", None, "", False)
