@@ -81,7 +81,20 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
     entrepreneurship commission secretariat bureau service services operations command islamic holy
     """.split()
 )
+# Words in capitals that are never a family name, whatever stands beside them.
+_CAPS_NOT_NAMES = frozenset("ani pti ians afp reuters wam spa xinhua tass nato asean brics saarc bimstec".split())
 NAME_PARTICLES = frozenset("al el bin ibn bint de da di du del della van von der den le la ben abu".split())
+NAME_SUFFIXES = frozenset({"jr", "sr"})
+# Words of address that end a title exactly where the name begins ("Hon. Gilberto C. Teodoro").
+HONORIFICS = frozenset("mr mrs ms dr prof sir hon honourable honorable excellency h e he shri smt eng lic".split())
+# A title in lower case written just before a name, maybe with its portfolio and a comma: "Norway's trade
+# minister Lars Holm", "his Spanish counterpart José Manuel Albares", "minister for Defence, Richard Marles".
+LOWER_CASE_TITLE = re.compile(
+    r"(?P<title>(?:(?<![\w'’-])[a-z][\w-]*\s+){0,3}"
+    r"(?:minister|president(?:-elect)?|vice-president|secretary|ambassador|envoy|premier|chancellor|counterpart"
+    r"|spokes(?:person|man|woman)|governor|commander|chief|director-general|foreign secretary|defence secretary)"
+    r"(?:\s+(?:of|for)\s+[A-Z][\w&’'-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w&’'-]*){0,5})?)\s*,?\s*$"
+)
 ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 
 # The rest of a word after its first letter: apostrophes, hyphens and dots stay inside names (O'Brien,
@@ -212,6 +225,7 @@ class Word:
         "is_name",
         "may_start_name",
         "is_title",
+        "is_caps_name",
     )
 
     def __init__(self, text: str):
@@ -226,8 +240,21 @@ class Word:
         self.is_particle = self.key in NAME_PARTICLES
         self.is_name = self.is_capitalised and _is_name_key(text, self.key, self.is_initial)
         is_country = _is_country_key(self.key)
+        # "KIHARA", "AKHANNOUCH": a family name in capitals, as ministries write it beside a given name; a name
+        # word only next to one (see _name_runs), since alone it is as likely an acronym.
+        bare = stripped.replace("-", "")
+        self.is_caps_name = (
+            len(bare) >= 3
+            and bare.isupper()
+            and bare.isalpha()
+            and self.key not in NON_NAME_WORDS
+            and not is_country
+            and self.key not in _CAPS_NOT_NAMES
+        )
         # Where a run of name words may begin (see _name_runs).
-        self.may_start_name = not self.is_particle and (self.is_initial or (self.is_name and not is_country))
+        self.may_start_name = not self.is_particle and (
+            self.is_initial or (self.is_name and not is_country) or self.is_caps_name
+        )
         self.is_title = _is_title_word(text, self.key, self.is_capitalised, is_country)
 
     def __repr__(self):
@@ -480,6 +507,17 @@ class NameRun:
     def written(self) -> str:
         return " ".join(word.bare for word in self.words)
 
+    @property
+    def person_name(self) -> str:
+        """The name given name first, capitals as a name is written: "KIHARA Minoru" -> "Minoru Kihara"."""
+        words = [word.bare for word in self.words]
+        if any(word.is_caps_name for word in self.words):
+            lead = 0
+            while lead < len(words) and self.words[lead].is_caps_name:
+                lead += 1
+            words = [_unshout(word) for word in (words[lead:] + words[:lead] if lead < len(words) else words)]
+        return " ".join(words)
+
 
 def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
     """Runs of name-like words not already claimed by a known entity."""
@@ -513,7 +551,17 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
             return answer
         if word.is_particle:
             return n + 1 < count and words[n + 1].is_name
+        if word.is_caps_name:
+            return (
+                _is_plain_name(n - 1)
+                or _is_plain_name(n + 1)
+                or (n + 1 < count and words[n + 1].is_caps_name and _is_plain_name(n + 2))
+                or (n > 0 and words[n - 1].is_caps_name and _is_plain_name(n - 2))
+            )
         return word.may_start_name
+
+    def _is_plain_name(n: int) -> bool:
+        return 0 <= n < count and n not in claimed and words[n].is_name and not words[n].is_caps_name
 
     runs, i = [], 0
     # Only a word that may start a name can start a run: the rest of the text is skipped unread.
@@ -531,6 +579,11 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
         while k > 0 and (k - 1) not in claimed and words[k - 1].is_title:
             k -= 1
         title = tuple(words[k:i])
+        # "Gilberto C. Teodoro, Jr., Secretary of National Defense": the suffix belongs to the name.
+        suffix: tuple[Word, ...] = ()
+        if j + 1 < count and words[j].text == "," and words[j + 1].key in NAME_SUFFIXES:
+            suffix = (words[j + 1],)
+            j += 2
         # "Pete Hegseth, the US Secretary of Defense," or "Amir Baram, Director General of Israel's Ministry"
         after: tuple[Word, ...] = ()
         if j < count and words[j].text == ",":
@@ -538,9 +591,41 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
             while m < count and (words[m].key in {"the", "visiting"} or words[m].is_title):
                 m += 1
             after = tuple(words[j + 1 : m])
-        runs.append(NameRun(tuple(words[i:j]), i, j, title, after))
+        name_words = tuple(words[i : j - 2]) + suffix if suffix else tuple(words[i:j])
+        runs.append(NameRun(name_words, i, j, title, after))
         i = j
     return runs
+
+
+_LOWER_TITLE_HEADS = (
+    "minister", "president", "vice-president", "secretary", "ambassador", "envoy", "premier", "chancellor",
+    "counterpart", "spokes", "governor", "commander", "chief", "director-general", "foreign", "defence",
+)  # fmt: skip
+_NOT_IN_TITLE = frozenset(
+    "the a an by with to said signed met told from at for his her their its our was were is are as".split()
+)
+
+
+def _lower_case_title(text: str, at: int) -> tuple[str, str | None]:
+    """The role and country a lower-case title just before position `at` gives, as _title_parts does."""
+    before = text[max(0, at - 120) : at]
+    match = LOWER_CASE_TITLE.search(before)
+    if match is None:
+        return "", None
+    words = match["title"].split()
+    # The title begins after the last word before its head that cannot be part of one ("signed by the").
+    head = next((n for n, word in enumerate(words) if word.lower().startswith(_LOWER_TITLE_HEADS)), 0)
+    cut = max((n + 1 for n, word in enumerate(words[:head]) if word.lower() in _NOT_IN_TITLE), default=0)
+    role = " ".join(words[cut:]).strip(" ,.")
+    # The country is named just before the title: "Norway's", "his Spanish", "Indonesian".
+    context = before[max(0, match.start() - 40) : match.end()]
+    mentions = find_country_mentions(context)
+    country = mentions[-1].code if mentions else None
+    return role[:1].upper() + role[1:], country
+
+
+def _unshout(word: str) -> str:
+    return "-".join(part.capitalize() for part in word.split("-")) if word.isupper() else word
 
 
 def _is_title_word(text: str, key: str, is_capitalised: bool, is_country: bool) -> bool:
@@ -575,7 +660,7 @@ def _title_parts(words: Sequence[Word]) -> tuple[str, str | None]:
     # The role begins after the last country named before its head: "Morocco's Defence Minister".
     start = max((m.end for m in mentions if m.end <= starts[head]), default=0)
     role = ROLE_LEAD.sub("", text[start:])
-    role = ROLE_TAIL.sub("", role)
+    role = ROLE_TAIL.sub("", role).rstrip(" .,;:")
     return role, country
 
 
@@ -609,7 +694,7 @@ def find_officials(
             continue
         if not _looks_like_person(run):
             continue
-        official = vocabulary.closest_official(run.written)
+        official = vocabulary.closest_official(run.person_name)
         if official is not None:
             alias = run.written if name_key(run.written) != name_key(official.name) else ""
             if official.name not in findings or alias:
@@ -620,15 +705,24 @@ def find_officials(
             spans.append(tokens.span(run.first, run.end))
             continue
         role, country = _title_parts(run.title)
+        role_before = bool(role)
         if not role:
             role, country_after = _title_parts(run.title_after)
             country = country or country_after
-        if role and len(words) >= 3 and run.title and run.title[-1].key not in TITLE_HEADS:
+        if not role:
+            role, country_before = _lower_case_title(tokens.text, tokens.start(run.first))
+            country = country or country_before
+        if (
+            role_before
+            and len(words) >= 3
+            and run.title[-1].key not in TITLE_HEADS
+            and run.title[-1].key not in HONORIFICS
+        ):
             # "Minister for Ocean Affairs Aino Kalle Tamm": where the portfolio ends and the name begins is a
             # guess; a wrong person is worse than a missed one.
             continue
         if role:
-            name = run.written
+            name = run.person_name
             if name not in findings:
                 findings[name] = OfficialFinding(None, name, role=role, country=country)
                 spans.append(tokens.span(run.first, run.end))

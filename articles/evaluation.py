@@ -25,6 +25,16 @@ from .parsing import ParseError, parse_article
 from .text import name_key
 
 VOCABULARIES = ("countries", "officials", "agreements")
+# What the kinds written as acronyms stand for.
+KIND_WORDS = {
+    "mou": "memorandum of understanding",
+    "moc": "memorandum of cooperation",
+    "fta": "free trade agreement",
+    "cepa": "comprehensive economic partnership agreement",
+    "bit": "bilateral investment treaty",
+    "iga": "inter-governmental agreement",
+    "letter_of_intent": "letter of intent declaration of intent",
+}
 
 
 @dataclass
@@ -167,7 +177,9 @@ def score_page(page: Page, findings: Findings, date: datetime.date | None) -> Pa
     agreements = []
     for finding in findings.agreements:
         known = finding.agreement
-        text = " ".join([finding.name, finding.subject, *(known.aliases if known else ())])
+        # A kind written short in a name ("Interim FTA") matches a key written long ("free trade").
+        spelled = KIND_WORDS.get(finding.kind, "")
+        text = " ".join([finding.name, finding.subject, spelled, *(known.aliases if known else ())])
         agreements.append((finding.name, name_key(text)))
 
     for vocabulary, expected, found, matches in (

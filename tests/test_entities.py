@@ -285,3 +285,62 @@ def test_the_subject_after_an_abbreviation_in_brackets_is_read():
     text = "India and Kenya signed a Memorandum of Understanding (MoU) on health cooperation, officials said."
     [agreement] = find_entities(text, Vocabulary(), datetime.date(2026, 1, 1)).agreements
     assert (agreement.name, agreement.subject) == ("India–Kenya Health MoU", "health")
+
+
+# --- People in the shapes real pages write them (issue 10) -------------------------------------------------
+def test_a_family_name_in_capitals_is_read_given_name_first():
+    [person] = find_entities(
+        "The signing was attended by Mr. SATO Kenji, Minister of Defense of Japan.", Vocabulary()
+    ).officials
+    assert (person.name, person.role, person.country) == ("Kenji Sato", "Minister of Defense of Japan", "JP")
+
+
+def test_capitals_alone_are_an_acronym_not_a_person():
+    findings = find_entities("NEW DELHI: The DRDO Chief met the OCP board and ANI reported it.", Vocabulary())
+    assert findings.officials == ()
+
+
+def test_a_later_story_in_the_usual_order_is_the_same_person():
+    vocabulary = Vocabulary([KnownOfficial(9, "Kenji Sato", (), "JP", "Minister of Defense")])
+    findings = find_entities("Defence Minister Kenji Sato and Sato's aides arrived.", vocabulary)
+    assert [(f.official.id, f.name) for f in findings.officials] == [(9, "Kenji Sato")]
+
+
+def test_a_name_suffix_after_a_comma_stays_with_the_name_and_the_title_after_it_is_the_role():
+    text = "He signed with Hon. Tomas R. Velasco, Jr., Secretary of National Defense of the Philippines."
+    [person] = find_entities(text, Vocabulary()).officials
+    assert (person.name, person.role, person.country) == (
+        "Tomas R. Velasco Jr",
+        "Secretary of National Defense of the Philippines",
+        "PH",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role", "country"),
+    [
+        ("Norway's trade minister Lars Holm said the talks went well.", "Lars Holm", "Trade minister", "NO"),
+        ("Ms Okafor met her Dutch counterpart Anna de Vries in Lagos.", "Anna de Vries", "Counterpart", "NL"),
+        (
+            "It was signed by the minister for Defence, Ewan Carrick, in Perth.",
+            "Ewan Carrick",
+            "Minister for Defence",
+            None,
+        ),
+    ],
+)
+def test_a_title_in_lower_case_just_before_a_name_introduces_a_new_official(text, name, role, country):
+    [person] = find_entities(text, Vocabulary()).officials
+    assert (person.name, person.role, person.country) == (name, role, country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Welcome Ceremony was held at the Palace of Culture.",
+        "Jordan Smith, an analyst at a bank, said trade would grow.",
+        "The minister said Trade Talks Resume Next Week, according to the agenda.",
+    ],
+)
+def test_headline_words_and_people_without_an_office_are_not_officials(text):
+    assert find_entities(text, Vocabulary()).officials == ()
