@@ -25,7 +25,13 @@ INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"(?:bilateral )?investment (?:protection |promotion and protection )?(?:treat(?:y|ies)|agreements?)", "bit"),
     (r"inter-?governmental agreements?", "iga"),
     (r"(?:bilateral |local )?currency swap(?: (?:agreements?|arrangements?|lines?|deals?))?", "currency_swap"),
-    (r"(?:purchase|supply|procurement|sales?) (?:contracts?|agreements?)", "contract"),
+    (
+        r"(?:purchase|supply|procurement|sales?) (?:contracts?|agreements?|deals?)"
+        r"|deals? to (?:buy|purchase|acquire|supply)"
+        r"|contracts? (?:to|for) (?:buy|purchase|acquire|supply|build|deliver)",
+        "contract",
+    ),
+    (r"(?:co-?operation |security |defen[cs]e )?arrangements?", "arrangement"),
     (r"framework agreements?", "framework"),
     (r"(?:joint )?action plans?", "action_plan"),
     (r"road ?maps?", "roadmap"),
@@ -53,6 +59,7 @@ KIND_LABELS = {
     "iga": "Inter-Governmental Agreement",
     "currency_swap": "Currency Swap",
     "contract": "Contract",
+    "arrangement": "Arrangement",
     "framework": "Framework Agreement",
     "action_plan": "Action Plan",
     "roadmap": "Roadmap",
@@ -131,13 +138,16 @@ _NOT_SUBJECT_WORDS = frozenset(
     several multiple various other further more two three four five six seven eight nine ten eleven twelve
     one another each both all such said existing previous earlier latest recent initial long-term
     short-term closer deeper greater enhanced stronger strengthened mutual mutually beneficial comprehensive
+    most more less significant important biggest largest crucial ambitious vital much-needed so-called
+    groundbreaking ground-breaking milestone flagship
     """.split()
 )
 # What an agreement covers, after its kind: "on X", "for X", "in the field(s) of X", "regarding X".
 SUBJECT_AFTER = re.compile(
     r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:(?:was|were|is|are|has been|have been|had been)\s+)?"
     r"(?:(?:also\s+)?(?:signed|inked|concluded)\s+)?"
-    r"(?:on|for|in|regarding|concerning|covering|relating to|related to|about"
+    r"(?:on|for|in(?=\s+(?:the\s+)?(?:fields?|areas?|sectors?|domains?|spheres?)\s+of\b)|regarding|concerning"
+    r"|covering|relating to|related to|about"
     r"|to (?:boost|promote|strengthen|enhance|deepen|expand|facilitate|develop)|to)\s+"
     r"(?:(?:the\s+)?(?:fields?|areas?|sectors?|domains?|spheres?)\s+of\s+)?"
     r"(?:(?:bilateral\s+)?(?:co-?operation|collaboration|partnership)\s+(?:in|on|for)\s+(?:the\s+)?(?:fields?\s+of\s+)?)?"
@@ -147,7 +157,8 @@ SUBJECT_AFTER = re.compile(
 # Where a subject's words stop: a new clause, a place or time, or the parties.
 SUBJECT_END = re.compile(
     r"\s+(?:between|with|which|that|who|while|during|at|in|as|after|before|when|where|was|were|is|are|has|have|had|"
-    r"will|would|to be|signed|inked|by|from|under|through|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"will|would|to be|signed|inked|by|from|under|through|(?:next|last|this|later this|earlier this) "
+    r"(?:week|month|year)|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday)|in (?:[A-Z]|19|20)|on \d|on (?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December))\b.*$",
 )
@@ -164,10 +175,16 @@ MAX_SUBJECT_WORDS = 6
 # Capitalised words written just before a capitalised kind: the agreement's own name ("Status of Forces
 # Agreement"); lower-case links may stand inside it.
 PROPER_NAME_BEFORE = re.compile(
-    r"(?:\b(?:[A-Z][\w’'–-]*|\d{4}(?:[–-]\d{2,4})?)\s+(?:(?:of|on|for|and|the|de|in)\s+)?){1,8}$"
+    r"(?:\b(?:[A-Z][\w’'–-]*|\d{4}(?:[–-]\d{2,4})?)\s+(?:(?:of|on|for|and|de)\s+)?){1,8}$"
 )
 LEADING_ARTICLE = re.compile(r"^(?:An?|The|This|That|Its|Their)\s+")
 ACRONYM_AFTER = re.compile(r"^\s*\(\s*[“\"]?(?:the\s+)?(?P<acronym>[A-Z][A-Za-z-]{1,12})[”\"]?\s*\)")
+# "this agreement", "these landmark MoUs", "the said treaty", "the same accord": one the story has named.
+_REFERS_BACK = re.compile(
+    r"\b(?:this|that|these|those|the said|the same|such|its|their)\s+"
+    r"(?:(?!(?:included?|includes|are|were|was|is|have|has|had|will|would|also|signed|inked)\b)[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _BETWEEN_AFTER = re.compile(r"^[^.;]{0,40}\bbetween\b", re.IGNORECASE)
 LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+)\s*")
 
@@ -214,8 +231,16 @@ _TIME_PHRASE = re.compile(
 )
 
 
+# "in the defence sector", "in the field of health": what it covers, said another way.
+_IN_THE_SECTOR = re.compile(
+    r"^(\s*(?:\([^()]{1,40}\)\s*)?,?\s*)in\s+the\s+([\w -]{2,40}?)\s+(?:sector|field|area|domain)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _subject_after(rest: str) -> str:
     rest = _TIME_PHRASE.sub(" ", rest, count=1)
+    rest = _IN_THE_SECTOR.sub(r"\1on \2", rest, count=1)
     match = SUBJECT_AFTER.match(rest)
     if not match:
         return ""
@@ -223,7 +248,17 @@ def _subject_after(rest: str) -> str:
     return _clean_subject(subject)
 
 
+# Words that show a phrase after a kind is not what it covers: "the most significant agreement in the history of
+# our two countries", "an MoU on the sidelines of the summit".
+_NOT_A_SUBJECT = frozenset(
+    "our their his her my your history countries nations sides ceremony presence occasion behalf sidelines "
+    "visit meeting summit talks margins course".split()
+)
+
+
 def _clean_subject(subject: str) -> str:
+    if _NOT_A_SUBJECT & set(subject.lower().split()):
+        return ""
     words = subject.split()
     while words and words[0].lower() in _NOT_SUBJECT_WORDS:
         words.pop(0)
@@ -233,6 +268,28 @@ def _clean_subject(subject: str) -> str:
     if len(words) > MAX_SUBJECT_WORDS or _TIME_WORDS.match(subject):
         return ""
     return subject.lower()
+
+
+# The subjects of a list of instruments may be separated by commas: "MoUs on tourism, wildlife and culture".
+SUBJECTS_AFTER = re.compile(SUBJECT_AFTER.pattern.replace("[^,;:()", "[^;:()").replace("{2,160}", "{2,400}"), re.I)
+# Kinds whose name says what they cover, so that one needs no subject of its own.
+SPEAKING_KINDS = {
+    "bit": "investment",
+    "fta": "trade",
+    "cepa": "trade",
+    "currency_swap": "currency swap",
+    "iga": "",
+    "moc": "",
+}
+
+
+def _list_after(after: str) -> list[str]:
+    """ "on tourism, wildlife and capacity building in public service." -> the subject of each instrument."""
+    match = SUBJECTS_AFTER.match(_IN_THE_SECTOR.sub(r"\1on \2", _TIME_PHRASE.sub(" ", after, count=1), count=1))
+    if not match:
+        return []
+    items = [_clean_subject(SUBJECT_END.sub("", item).strip(" .")) for item in LIST_SPLIT.split(match["subject"])]
+    return [item for item in items if item]
 
 
 def _subject_before(before: str) -> str:
@@ -263,8 +320,12 @@ def _count_before(before: str) -> int | None:
     return None
 
 
-def read_sentence(text: str, start: int, end: int) -> list[Reading]:
-    """The agreements one sentence of the text reports."""
+def read_sentence(text: str, start: int, end: int, previous_status: str | None = None) -> list[Reading]:
+    """The agreements one sentence of the text reports.
+
+    `previous_status` is what the sentence before says happened, for one that goes on about it with no verb of
+    its own: "They signed deals in seven sectors. These included MoUs on tourism, wildlife and culture."
+    """
     sentence = text[start:end]
     status = None
     readings: list[Reading] = []
@@ -272,6 +333,8 @@ def read_sentence(text: str, start: int, end: int) -> list[Reading]:
         written = match.group()
         kind = kind_of(written)
         before, after = sentence[: match.start()], sentence[match.end() :]
+        if _REFERS_BACK.search(before):
+            continue  # "this important agreement", "the said MoU": one read already
         proper_name = _proper_name(before, written)
         acronym_match = ACRONYM_AFTER.match(after)
         acronym = acronym_match["acronym"] if acronym_match and acronym_match["acronym"] != written else ""
@@ -282,23 +345,25 @@ def read_sentence(text: str, start: int, end: int) -> list[Reading]:
         ):
             acronym = ""  # "(MoU)" only repeats the kind
         if status is None:
-            status = status_of(sentence) or Status.REFERRED
+            status = status_of(sentence) or previous_status or Status.REFERRED
         if status == Status.REFERRED and not proper_name:
             continue  # a mere mention: "more than 40 bilateral agreements"
         subject = "" if proper_name else (_subject_after(after) or _subject_before(before))
         count = _count_before(before)
         plural = written.lower().endswith("s") and not written.lower().endswith("ss")
         if plural and subject and (count is None or count != 1):
-            items = [_clean_subject(item) for item in LIST_SPLIT.split(subject)]
-            items = [item for item in items if item]
+            items = _list_after(after)
             if len(items) >= 2:
                 for item in items:
                     readings.append(
                         Reading(
-                            kind, status, item, "", "", sentence, start + match.start(), start + match.end(), 0.8
+                            kind, status, item, "", "", sentence, start + match.start(), start + match.end(), 0.8,
+                            sentence_start=start,
                         )
-                    )
+                    )  # fmt: skip
                 continue
+        if not subject and not proper_name and kind in SPEAKING_KINDS and status != Status.REFERRED:
+            subject = SPEAKING_KINDS[kind]  # "resumed talks on a bilateral investment treaty"
         # "signed the agreement": one already read, or too little to file; but "an MoU was signed between SIDM
         # and AIAD" is one.
         if (

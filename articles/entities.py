@@ -759,13 +759,29 @@ def find_agreements(
         findings.setdefault(agreement.name, _known(agreement))
         named.append(tokens.span(first, end))
     for start, end in _instrument_sentences(text):
-        for reading in agreements.read_sentence(text, start, end):
+        previous_status = (
+            agreements.status_of(text[sentence_around(text, start - 2)[0] : start]) if start > 1 else None
+        )
+        for reading in agreements.read_sentence(text, start, end, previous_status):
             if any(a <= reading.end and reading.start <= b for a, b in named):
                 continue  # the known agreement written there
             finding = _finding(reading, text, vocabulary, story_countries, published_on)
-            if finding is not None and finding.name not in findings:
-                findings[finding.name] = finding
+            if finding is None or finding.name in findings or _repeats(finding, findings.values()):
+                continue
+            findings[finding.name] = finding
     return list(findings.values())
+
+
+def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bool:
+    """Whether a new finding is one already found under another name: same kind, parties and topics."""
+    topics = topics_in(finding.subject or finding.name)
+    return finding.agreement is None and any(
+        other.kind == finding.kind
+        and set(other.parties) == set(finding.parties)
+        and topics
+        and topics_in(other.subject or other.name) == topics
+        for other in found
+    )
 
 
 def _instrument_sentences(text: str) -> list[tuple[int, int]]:
@@ -863,8 +879,12 @@ def _parties(between: str, story_countries: Sequence[str], context: str) -> tupl
             elif codes and len(side.split()) <= 3:
                 sides.append(country_by_code(codes[0]).name)
             else:
-                sides.append(re.sub(r"^(?:the)\s+", "", side.strip(" ,"), flags=re.IGNORECASE))
-        return tuple(sides)
+                side = re.sub(r"^(?:the)\s+", "", side.strip(" ,."), flags=re.IGNORECASE)
+                if not side[:1].isupper() or len(side.split()) > 8:
+                    break  # "between the two countries and firmly support…": no parties named
+                sides.append(side)
+        else:
+            return tuple(sides)
     nearby = []
     for mention in find_country_mentions(context):
         if mention.code in story_countries and mention.code not in nearby:
@@ -900,7 +920,10 @@ def _agreement_name(kind: str, subject: str, topics: frozenset[str], parties: tu
         label = " and ".join(topic.title() for topic in sorted(topics))
     else:
         label = " ".join(word if word.isupper() else word.capitalize() for word in subject.split())
-    words = ["–".join(parties), label, agreements.KIND_LABELS.get(kind, "Agreement")]
+    kind_label = agreements.KIND_LABELS.get(kind, "Agreement")
+    if label.lower() in kind_label.lower():
+        label = ""  # "Investment Treaty" says its subject
+    words = ["–".join(parties), label, kind_label]
     return " ".join(word for word in words if word) or agreements.KIND_LABELS.get(kind, "Agreement")
 
 

@@ -344,3 +344,63 @@ def test_a_title_in_lower_case_just_before_a_name_introduces_a_new_official(text
 )
 def test_headline_words_and_people_without_an_office_are_not_officials(text):
     assert find_entities(text, Vocabulary()).officials == ()
+
+
+# --- Agreements in the shapes real pages write them (issue 10) ---------------------------------------------
+def readings(text: str, published_on=datetime.date(2026, 3, 1)):
+    return [(f.name, f.kind, f.status) for f in find_entities(text, Vocabulary(), published_on).agreements]
+
+
+def test_a_list_of_instruments_is_one_agreement_for_each_subject():
+    text = (
+        "Kenya and Ghana signed deals in five sectors on Monday. These included MoUs on tourism, wildlife, "
+        "culture and capacity building in public service."
+    )
+    assert readings(text) == [
+        ("Kenya–Ghana Tourism MoU", "mou", "signed"),
+        ("Kenya–Ghana Wildlife MoU", "mou", "signed"),
+        ("Kenya–Ghana Culture MoU", "mou", "signed"),
+        ("Kenya–Ghana Capacity Building MoU", "mou", "signed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Reciprocal Access Agreement between Japan and the Philippines came into force on Wednesday.",
+            ("Reciprocal Access Agreement", "agreement", "in_force"),
+        ),
+        (
+            "Chile ratified the Status of Forces Agreement with Peru.",
+            ("Status of Forces Agreement", "agreement", "ratified"),
+        ),
+        (
+            "Norway and Japan resumed negotiations on a bilateral investment treaty in Oslo.",
+            ("Norway–Japan Investment Treaty", "bit", "negotiating"),
+        ),
+        (
+            "Peru and Chile will sign a memorandum of understanding on fisheries next month.",
+            ("Peru–Chile Fisheries MoU", "mou", "negotiating"),
+        ),
+        (
+            "Spain and Morocco signed an MoU on feminist foreign policy in Madrid.",
+            ("Spain–Morocco Feminist Foreign Policy MoU", "mou", "signed"),
+        ),
+    ],
+)
+def test_each_kind_of_wording_gives_the_agreement_and_what_happened_to_it(text, expected):
+    assert readings(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Related Stories The MoUs signed last year",
+        "The signing of this important security-related agreement with Peru will promote peace.",
+        "The two countries have signed more than 40 bilateral agreements since 1990.",
+        "Chile and Peru signed the most significant agreement in the history of our two countries.",
+    ],
+)
+def test_chrome_fragments_references_back_and_counts_are_no_new_agreement(text):
+    assert readings(text) == []
