@@ -209,7 +209,7 @@ def document_entries(output, input_serializer, one: str, many: str):
             responses=detail_responses(output, may_move=True),
         ),
         create=extend_schema(
-            summary=f"Add a {one}",
+            summary=f"Add {'an' if one[0] in 'aeiou' else 'a'} {one}",
             description="Needs the model's add permission.",
             request=input_serializer,
             responses=write_responses(output, status.HTTP_201_CREATED),
