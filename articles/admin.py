@@ -105,11 +105,21 @@ class TagForm(forms.ModelForm):
         return super().save(commit)
 
 
+class TagFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # The table's "Delete?" heading is not the checkbox's label: screen readers need to hear which tag.
+            name = form.instance.tag if form.instance.pk else "this row"
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete {name}"
+
+
 class TagInline(admin.TabularInline):
     """One vocabulary on the story form: rows of the through model, each an autocomplete over entries,
     with where each came from (the importer's sentence and confidence, or an editor)."""
 
     form = TagForm
+    formset = TagFormSet
     fields = ("tag", "provenance")
     readonly_fields = ("provenance",)
     autocomplete_fields = ("tag",)
@@ -725,6 +735,9 @@ class EntryAdmin(admin.ModelAdmin):
     readonly_fields = ("story_count", "created_at", "updated_at")
     actions = ("merge", "mark_reviewed")
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
 
     def get_changelist(self, request, **kwargs):
         return ListChangeList

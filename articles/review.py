@@ -55,6 +55,7 @@ class Part:
     kind: str  # country, official, agreement, or story
     rows: list
     total: int
+    plural: str = ""  # the vocabulary's verbose name plural: "countries"
 
     @property
     def more(self) -> int:
@@ -91,10 +92,11 @@ def queue() -> dict[str, list[Part]]:
             .prefetch_related(Prefetch("tagged_articles", queryset=sources, to_attr="sources"))
             .order_by("-created_at", "-pk")[:QUEUE_LIMIT]
         )
-        entries.append(Part(kind, rows, _total(waiting, rows)))
+        plural = str(model._meta.verbose_name_plural)
+        entries.append(Part(kind, rows, _total(waiting, rows), plural))
         waiting_aliases = aliases_to_review(model)
         alias_rows = list(waiting_aliases.select_related("entry").order_by("-created_at", "-pk")[:QUEUE_LIMIT])
-        aliases.append(Part(kind, alias_rows, _total(waiting_aliases, alias_rows)))
+        aliases.append(Part(kind, alias_rows, _total(waiting_aliases, alias_rows), plural))
     waiting_stories = stories_to_review()
     story_rows = list(
         waiting_stories.only(

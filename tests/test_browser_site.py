@@ -17,6 +17,15 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def stylesheets_served(settings):
+    """The live server finds static files by their source names; the manifest storage would hand the browser
+    hashed names it cannot serve, and the pages would be checked without their stylesheet."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
 @pytest.fixture
 def stories():
     """A Morocco story with an official and an agreement, and an Italy story."""
