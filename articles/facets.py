@@ -83,14 +83,10 @@ def _day(day: datetime.date) -> str:
 def describe(chosen: dict) -> str:
     """What a filtered list shows, in words: "Stories mentioning Morocco and Rajnath Singh, since 1 May 2025"."""
     names = [entry.name for name in ("country", "official", "agreement") for entry in chosen.get(name) or ()]
-    words = ["Stories"]
-    if names:
-        words.append(f"mentioning {join_and(names)}")
     query = (chosen.get("q") or "").strip()
-    if query:
-        words.append(f"matching “{query}”")
+    words = ([f"matching “{query}”"] if query else []) + ([f"mentioning {join_and(names)}"] if names else [])
     after, before = chosen.get("published_after"), chosen.get("published_before")
-    text = " ".join(words) if len(words) > 1 else "All stories"
+    text = f"Stories {', '.join(words)}" if words else "All stories"
     if after and before:
         text += f", from {_day(after)} to {_day(before)}"
     elif after:
