@@ -26,7 +26,7 @@ install: $(VENV)/.installed node_modules/.installed
 setup: install
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 	$(RUN_ENV) $(MANAGE) import_articles seeds/
-	$(RUN_ENV) $(MANAGE) ensure_editor
+	$(RUN_ENV) $(MANAGE) ensure_editor --host $(HOST)
 
 run: setup
 	@echo "Serving http://$(HOST)/ (Ctrl-C to stop)"

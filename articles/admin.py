@@ -19,16 +19,18 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
+from . import review
 from .merging import MergeError, merge_entries, plan_merge
 from .models import (
     TAG_THROUGH,
@@ -43,10 +45,16 @@ from .models import (
     TaggedAgreement,
     TaggedCountry,
     TaggedOfficial,
+    TagOrigin,
 )
 from .retagging import retag
 from .text import name_key
 from .versions import plan_restore, record_tags, restore_tags, tag_changes, write_versions
+
+admin.site.site_header = "Ties"
+admin.site.site_title = "Ties admin"
+admin.site.index_title = "Editors' desk"
+admin.site.index_template = "admin/ties_index.html"
 
 
 def counted(count: int, singular: str, plural: str = "") -> str:
@@ -74,10 +82,46 @@ def log_change(user, objects, message):
 # Stories
 
 
-class TagInline(admin.TabularInline):
-    """One vocabulary on the story form: rows of the through model, each an autocomplete over entries."""
+class TextareaField(forms.CharField):
+    """A textarea's text with the line endings it was stored with.
 
-    fields = ("tag",)
+    Browsers post textareas with CRLF line endings: without this, saving a story untouched rewrote its body,
+    recorded a version and logged "Changed Body".
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class TagForm(forms.ModelForm):
+    def save(self, commit=True):
+        if self.instance.pk and "tag" in self.changed_data:
+            # Another entry chosen on the importer's row: the tag is now the editor's, its reading no longer holds.
+            self.instance.origin = TagOrigin.EDITOR
+            self.instance.confidence = None
+            self.instance.evidence = ""
+            self.instance.needs_review = False
+        return super().save(commit)
+
+
+class TagFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # The table's "Delete?" heading is not the checkbox's label: screen readers need to hear which tag.
+            name = form.instance.tag if form.instance.pk else "this row"
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete {name}"
+
+
+class TagInline(admin.TabularInline):
+    """One vocabulary on the story form: rows of the through model, each an autocomplete over entries,
+    with where each came from (the importer's sentence and confidence, or an editor)."""
+
+    form = TagForm
+    formset = TagFormSet
+    fields = ("tag", "provenance")
+    readonly_fields = ("provenance",)
     autocomplete_fields = ("tag",)
     extra = 0
 
@@ -87,8 +131,27 @@ class TagInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        # The row label ("<story> tagged with <entry>") needs both; fetched with the rows, not one by one.
-        return super().get_queryset(request).select_related("tag", "content_object")
+        # Each row is labelled by its entry (EvidencedTag.__str__): fetched with the rows, not one by one.
+        return super().get_queryset(request).select_related("tag")
+
+    @admin.display(description="from")
+    def provenance(self, tagged):
+        if tagged.pk is None or tagged.origin == TagOrigin.EDITOR:
+            return format_html('<span class="tag-origin tag-origin--editor">Editor</span>{}', _evidence(tagged))
+        confidence = "" if tagged.confidence is None else f" {tagged.confidence:.0%}"
+        mark = " · to review" if tagged.needs_review else ""
+        return format_html(
+            '<span class="tag-origin tag-origin--importer">Importer{}{}</span>{}',
+            confidence,
+            mark,
+            _evidence(tagged),
+        )
+
+
+def _evidence(tagged) -> str:
+    if not tagged.evidence:
+        return ""
+    return format_html('<q class="tag-evidence">{}</q>', tagged.evidence)
 
 
 class CountryTagInline(TagInline):
@@ -145,20 +208,36 @@ class AgreementFilter(EntryInUseFilter):
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
-    title = "entries needing review"
+    title = "review"
     parameter_name = "needs_review"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has entries needing review"), ("no", "All entries reviewed")]
+        return [
+            ("yes", "Has entries or aliases needing review"),
+            ("tags", "Has tags to review"),
+            ("headline", "Headline made by the importer"),
+            ("undated", "No date"),
+            ("no", "All entries reviewed"),
+        ]
 
     def queryset(self, request, queryset):
-        unreviewed = Q()
+        unreviewed, unsure = Q(), Q()
         for through in TAG_THROUGH.values():
-            unreviewed |= Q(Exists(through.objects.filter(content_object=OuterRef("pk"), tag__needs_review=True)))
-        if self.value() == "yes":
-            return queryset.filter(unreviewed)
-        if self.value() == "no":
-            return queryset.exclude(unreviewed)
+            tags = through.objects.filter(content_object=OuterRef("pk"))
+            unreviewed |= Q(Exists(tags.filter(tag__needs_review=True)))
+            unreviewed |= Q(Exists(tags.filter(tag__aliases__needs_review=True)))
+            unsure |= Q(Exists(review.tags_to_review(through).filter(content_object=OuterRef("pk"))))
+        match self.value():
+            case "yes":
+                return queryset.filter(unreviewed)
+            case "tags":
+                return queryset.filter(unsure)
+            case "headline":
+                return queryset.filter(headline_derived=True)
+            case "undated":
+                return queryset.filter(published_on=None)
+            case "no":
+                return queryset.exclude(unreviewed)
         return queryset
 
 
@@ -185,6 +264,7 @@ class EntriesForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ("headline", "published_on", "status", "source", "country_names")
+    formfield_overrides = {models.TextField: {"form_class": TextareaField}}
     list_filter = ("status", "source", CountryFilter, OfficialFilter, AgreementFilter, NeedsReviewFilter)
     search_fields = ("headline", "body", "dateline")
     date_hierarchy = "published_on"
@@ -192,7 +272,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("headline", "slug", "status", "published_on", "dateline", "source", "standfirst", "body")},
+            {
+                "fields": (
+                    "headline",
+                    "headline_derived",
+                    "slug",
+                    "status",
+                    "published_on",
+                    "dateline",
+                    "source",
+                    "standfirst",
+                    "body",
+                )
+            },
         ),
         (
             "Import details",
@@ -210,8 +302,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # The unfiltered total costs a second COUNT on every page; the filtered count is enough.
     show_full_result_count = False
 
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
     def get_changelist(self, request, **kwargs):
         return ListChangeList
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "headline" and field is not None:
+            field.widget.attrs["class"] = "vTextField headline-input"
+        return field
 
     def list_queryset(self, queryset):
         return queryset.prefetch_related("countries")
@@ -242,6 +343,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.status = Status.DRAFT
         version = to_historic(obj)
         if version is None:
+            if change and not form.has_changed():
+                # Nothing to write: no new version, and updated_at stays when the story was last changed.
+                obj._unsaved = True
+                return
+            if change and "headline" in form.changed_data and "headline_derived" not in form.changed_data:
+                obj.headline_derived = False  # an editor wrote this one
             super().save_model(request, obj, form, change)
             return
         # A revert from the history page: the version's tags come back with its fields, or nothing changes.
@@ -264,8 +371,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):
-            # The inlines saved the tags after save_model wrote the version: it gets them now.
-            record_tags(form.instance)
+            if getattr(form.instance, "_unsaved", False):
+                # Only the tags changed: their own version, since save_model wrote none.
+                write_versions([form.instance], user=request.user, reason="tags changed")
+            else:
+                # The inlines saved the tags after save_model wrote the version: it gets them now.
+                record_tags(form.instance)
 
     @admin.action(description="Publish the selected stories", permissions=["publish"])
     def publish(self, request, queryset):
@@ -404,7 +515,92 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.preview_view),
             name="articles_article_preview",
         )
-        return [preview, *super().get_urls()]
+        queue = path("review/", self.admin_site.admin_view(self.review_view), name="articles_review")
+        return [preview, queue, *super().get_urls()]
+
+    # The review queue
+
+    def review_view(self, request):
+        """What waits for an editor, each row with its one-click action (a POST back here)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._review_action(request)
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review queue",
+            "opts": self.opts,
+            "queue": review.queue(),
+            "counts": None,
+            "low_confidence": review.LOW_CONFIDENCE,
+            "can_change": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, "admin/articles/review_queue.html", context)
+
+    def _review_action(self, request):
+        action, kind, pk = (request.POST.get(name, "") for name in ("action", "kind", "pk"))
+        handlers = {"story": {"accept_headline": (Article, "change", self._accept_headline)}}
+        for through in TAG_THROUGH.values():
+            entry_model = through.tag_model()
+            alias_model = review.alias_model(entry_model)
+            handlers[entry_model._meta.model_name] = {
+                "accept_tag": (through, "change", self._accept_tag),
+                "remove_tag": (through, "delete", self._remove_tag),
+                "accept_entry": (entry_model, "change", self._accept_entry),
+                "accept_alias": (alias_model, "change", self._accept_alias),
+                "remove_alias": (alias_model, "delete", self._remove_alias),
+            }
+        if action not in handlers.get(kind, {}) or not pk.isdigit():
+            self.message_user(request, "That review action was not understood; nothing changed.", messages.ERROR)
+            return
+        model, permission, handle = handlers[kind][action]
+        if not request.user.has_perm(f"{model._meta.app_label}.{permission}_{model._meta.model_name}"):
+            raise PermissionDenied
+        target = model.objects.filter(pk=pk).first()
+        if target is None:
+            self.message_user(request, "That item is gone already (someone reviewed it); nothing changed.")
+            return
+        with transaction.atomic():
+            note = handle(request, target)
+        self.message_user(request, note, messages.SUCCESS)
+
+    def _accept_tag(self, request, tagged):
+        # The importer's reading (sentence, confidence) stays on the row; an editor now stands behind the tag.
+        type(tagged).objects.filter(pk=tagged.pk).update(origin=TagOrigin.EDITOR, needs_review=False)
+        log_change(request.user, [tagged.content_object], f"Accepted the importer's tag {tagged.tag}.")
+        return f"Kept “{tagged.tag}” on “{tagged.content_object}”."
+
+    def _remove_tag(self, request, tagged):
+        story = tagged.content_object
+        tagged.delete()
+        log_change(
+            request.user,
+            [story],
+            [{"deleted": {"name": str(type(tagged)._meta.verbose_name), "object": str(tagged.tag)}}],
+        )
+        write_versions([story], user=request.user, reason="tag removed in review")
+        return f"Removed “{tagged.tag}” from “{story}”."
+
+    def _accept_entry(self, request, entry):
+        type(entry).objects.filter(pk=entry.pk).update(needs_review=False, updated_at=timezone.now())
+        log_change(request.user, [entry], [{"changed": {"fields": ["Needs review"]}}])
+        return f"Marked “{entry}” reviewed."
+
+    def _accept_alias(self, request, alias):
+        type(alias).objects.filter(pk=alias.pk).update(needs_review=False)
+        log_change(request.user, [alias.entry], f"Accepted the alias “{alias}”.")
+        return f"Kept “{alias}” as an alias of “{alias.entry}”."
+
+    def _remove_alias(self, request, alias):
+        alias.delete()
+        log_change(request.user, [alias.entry], f"Removed the alias “{alias}”.")
+        return f"Removed the alias “{alias}” of “{alias.entry}”: the importer no longer maps it."
+
+    def _accept_headline(self, request, story):
+        Article.objects.filter(pk=story.pk).update(headline_derived=False)
+        log_change(request.user, [story], [{"changed": {"fields": ["Headline made by the importer"]}}])
+        return f"Kept the headline “{story}”."
 
     def preview_view(self, request, object_id):
         """The story as readers would see it, drafts included; staff with view rights only."""
@@ -460,7 +656,7 @@ class AliasFormSet(forms.BaseInlineFormSet):
 
 class AliasInline(admin.TabularInline):
     formset = AliasFormSet
-    fields = ("name", "former_slug")
+    fields = ("name", "needs_review", "former_slug")
     readonly_fields = ("former_slug",)
     extra = 0
 
@@ -503,16 +699,45 @@ class MergeForm(forms.Form):
         self.fields["survivor"].queryset = model.objects.filter(pk__in=[entry.pk for entry in entries])
 
 
+def suggested_survivor(entries):
+    """The entry to keep by default: the most published stories; among equals, a reviewed one, then by name."""
+    return min(entries, key=lambda entry: (-entry.story_count, entry.needs_review, entry.name))
+
+
+class EntryReviewFilter(admin.SimpleListFilter):
+    """Entries the importer created, or whose aliases it learned, for an editor to check."""
+
+    title = "needs review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("entry", "Entry needs review"), ("aliases", "Has aliases needing review"), ("no", "Reviewed")]
+
+    def queryset(self, request, queryset):
+        aliases = review.alias_model(queryset.model).objects.filter(entry=OuterRef("pk"), needs_review=True)
+        match self.value():
+            case "entry":
+                return queryset.filter(needs_review=True)
+            case "aliases":
+                return queryset.filter(Exists(aliases))
+            case "no":
+                return queryset.filter(needs_review=False).exclude(Exists(aliases))
+        return queryset
+
+
 class EntryAdmin(admin.ModelAdmin):
     """Shared by the three vocabularies: published-story counts, aliases, merge and review."""
 
     form = EntryForm
-    list_filter = ("needs_review",)
+    list_filter = (EntryReviewFilter,)
     search_fields = ("name", "aliases__name")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("story_count", "created_at", "updated_at")
     actions = ("merge", "mark_reviewed")
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
 
     def get_changelist(self, request, **kwargs):
         return ListChangeList
@@ -527,9 +752,11 @@ class EntryAdmin(admin.ModelAdmin):
     def has_merge_permission(self, request, obj=None):
         return request.user.has_perm(f"{self.opts.app_label}.merge_{self.opts.model_name}")
 
-    @admin.action(description="Mark the selected entries reviewed", permissions=["change"])
+    @admin.action(description="Mark the selected entries and their aliases reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):
-        entries = list(queryset.filter(needs_review=True))
+        aliases = review.alias_model(self.model).objects.filter(entry__in=queryset, needs_review=True)
+        entries = list(queryset.filter(Q(needs_review=True) | Q(Exists(aliases.filter(entry=OuterRef("pk"))))))
+        aliases.update(needs_review=False)
         self.model.objects.filter(pk__in=[entry.pk for entry in entries]).update(
             needs_review=False, updated_at=timezone.now()
         )
@@ -577,9 +804,7 @@ class EntryAdmin(admin.ModelAdmin):
             options.append({"entry": survivor, "plan": plan, "error": error})
         chosen = form["survivor"].value() if form.is_bound else None
         if chosen is None:
-            # Suggest the reviewed entry with the most published stories.
-            usable = [o["entry"] for o in options if not o["error"]] or entries
-            chosen = min(usable, key=lambda entry: (entry.needs_review, -entry.story_count, entry.name)).pk
+            chosen = suggested_survivor([o["entry"] for o in options if not o["error"]] or entries).pk
         context = {
             **self.admin_site.each_context(request),
             "title": f"Merge {len(entries)} {self.opts.verbose_name_plural}",
@@ -604,7 +829,7 @@ class CountryAdmin(EntryAdmin):
 @admin.register(Official)
 class OfficialAdmin(EntryAdmin):
     list_display = ("name", "role", "country", "alias_list", "story_count", "needs_review")
-    list_filter = ("needs_review", ("country", admin.RelatedOnlyFieldListFilter))
+    list_filter = (EntryReviewFilter, ("country", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("country",)
     search_fields = ("name", "aliases__name", "role")
     autocomplete_fields = ("country",)
@@ -615,7 +840,7 @@ class OfficialAdmin(EntryAdmin):
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
     list_display = ("name", "kind", "signed_on", "parties", "alias_list", "story_count", "needs_review")
-    list_filter = ("needs_review", "kind")
+    list_filter = (EntryReviewFilter, "kind")
     search_fields = ("name", "aliases__name", "parties")
     fields = (
         "name",

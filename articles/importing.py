@@ -210,6 +210,7 @@ class Importer:
     def _new_article(self, parsed, key, filename, slug) -> Article:
         return Article(
             headline=parsed.headline,
+            headline_derived=parsed.headline_derived,
             slug=slug,
             body=parsed.body,
             dateline=parsed.dateline,
@@ -335,7 +336,7 @@ class Importer:
         key = name_key(name)
         if not key or alias_model.objects.filter(key=key).exists():
             return False
-        alias_model.objects.create(entry_id=entry_id, name=name)
+        alias_model.objects.create(entry_id=entry_id, name=name, needs_review=True)
         return True
 
     def _new_agreement(self, finding) -> Agreement:

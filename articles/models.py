@@ -94,6 +94,11 @@ class Alias(models.Model):
         db_index=True,
         help_text="Set when a merged entry left this name behind; its old URL redirects to the survivor.",
     )
+    needs_review = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Learned by the importer from a close spelling; an editor should check it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -212,6 +217,10 @@ class EvidencedTag(TaggedItemBase):
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        # The story form lists a story's tags: each row is the entry, not "<whole headline> tagged with <entry>".
+        return str(self.tag)
 
 
 class TaggedCountry(EvidencedTag):
@@ -374,6 +383,11 @@ class Article(models.Model):
     published_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=100, blank=True, help_text='Outlet or agency, e.g. "ANI".')
     status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    headline_derived = models.BooleanField(
+        "headline made by the importer",
+        default=False,
+        help_text="The file had no headline line: the importer cut one from the first sentence.",
+    )
     raw_text = models.TextField(editable=False, help_text="The text exactly as received (decoded).")
     source_file = models.CharField(max_length=255, blank=True, editable=False)
     content_key = models.CharField(max_length=64, unique=True, editable=False)
@@ -409,6 +423,8 @@ class Article(models.Model):
     history = HistoricalRecords(bases=[ArticleVersion], excluded_fields=["raw_text"])
 
     class Meta:
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         ordering = [F("published_on").desc(nulls_last=True), "-id"]
         permissions = [("publish_article", "Can publish and unpublish stories")]
         constraints = [

@@ -53,6 +53,7 @@ class ParsedArticle:
     raw_text: str
     warnings: tuple[str, ...]
     content_key: str = ""  # content_key(raw_text), computed once while parsing
+    headline_derived: bool = False  # no headline line: the headline is cut from the first sentence
 
 
 # --- Agencies -------------------------------------------------------------------------
@@ -767,6 +768,7 @@ def parse_text(text: str) -> ParsedArticle:
         raw_text=text,
         warnings=tuple(warnings),
         content_key=key,
+        headline_derived=not headline,
     )
 
 

@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.core.validators import slug_re
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Substr
 from django.forms.renderers import Jinja2
 from django.http import Http404
@@ -12,24 +11,23 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import caching
+from . import caching, facets
 from .caching import ArchivePaginator, cache_page
 from .feeds import feed_url
 from .filters import ArticleFilter
 from .models import Agreement, Article, Country, Entry, Official
-from .widgets import QuickSelectMultiple
+from .widgets import FacetCheckboxes
 
 VOCABULARIES = (Country, Official, Agreement)
 # The list's filter parameter for each vocabulary (see ArticleFilter).
 FILTER_PARAMETERS = {Country: "country", Official: "official", Agreement: "agreement"}
 TIMELINE_MONTHS = 36
-# Entries offered per vocabulary in the list's filter form: a select of every agreement would be thousands of
-# options; entry pages link to the filtered list for the rest.
-FORM_CHOICES = 30
 RELATED_CANDIDATES = 100
 # The list's filter form is drawn on every request; Django's Jinja2 form renderer draws it several times faster
 # than the template language (same markup; the admin keeps the default renderer).
 FORM_RENDERER = Jinja2()
+# A country page lists at most this many of its officials and of its agreements.
+KNOWN_ROWS = 12
 # An entry page counts what its latest this many stories mention with it (see mentioned_with).
 MENTIONED_WINDOW = 1000
 
@@ -198,41 +196,38 @@ class ArticleListView(FilterView):
         filterset.form.label_suffix = ""
         filterset.form.renderer = FORM_RENDERER
         filterset.form.order_fields(["q"])
-        # Offer the most covered entries and those chosen; any slug still validates against the whole vocabulary.
-        for model, name in FILTER_PARAMETERS.items():
-            field = filterset.form.fields[name]
-            field.widget = QuickSelectMultiple(
-                attrs={"size": 6},
-                choices=[
-                    (entry.slug, f"{entry.name} ({entry.story_count})") for entry in self.choices(model, name)
-                ],
-            )
-            field.help_text = "Choose several (Ctrl or ⌘ and click) for stories that mention them all."
+        for name in FILTER_PARAMETERS.values():
+            filterset.form.fields[name].widget = FacetCheckboxes()
         return filterset
+
+    def narrowing(self) -> dict:
+        """The filters the request chose (not the order), when they are valid."""
+        chosen = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        return {name: value for name, value in chosen.items() if value and name != "ordering"}
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
-        chosen = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        narrowing = {name: value for name, value in chosen.items() if value and name != "ordering"}
+        narrowing = self.narrowing()
         entries = [entry for name in FILTER_PARAMETERS.values() for entry in narrowing.get(name, ())]
         if len(entries) == 1 and len(narrowing) == 1:
             # Filtered by one entry alone: the database keeps the number (articles/counting.py).
             paginator.count = entries[0].story_count
         return paginator
 
-    def choices(self, model: type[Entry], parameter: str) -> list[Entry]:
-        """The most covered entries, and any others the request chose, by name."""
-        entries = [entry for entry, _count in most_covered(model, FORM_CHOICES)]
-        offered = {entry.slug for entry in entries}
-        # Only what could be a slug reaches the database (PostgreSQL refuses a NUL outright).
-        chosen = sorted(
-            {slug for slug in self.request.GET.getlist(parameter) if slug_re.match(slug) and slug not in offered}
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        narrowing = self.narrowing()
+        filtered = self.filterset.is_valid() and bool(narrowing)
+        total = context["paginator"].count if context.get("paginator") else 0
+        # Each vocabulary's boxes count the stories shown: they narrow as the filters do.
+        for model, name in FILTER_PARAMETERS.items():
+            offered = facets.facets(model, self.object_list if filtered else None, narrowing.get(name, []), total)
+            self.filterset.form.fields[name].widget.facets = [(f.slug, f.name, f.count) for f in offered]
+        context["heading"] = facets.describe(narrowing)
+        context["filters_chosen"] = sum(
+            len(narrowing[name]) if name in FILTER_PARAMETERS.values() else 1 for name in narrowing
         )
-        if chosen:
-            entries += caching.remember(
-                "chosen", lambda: list(covered(model).filter(slug__in=chosen)), model._meta.label, chosen
-            )
-        return sorted(entries, key=lambda entry: entry.name)
+        return context
 
 
 @method_decorator(cache_page, name="dispatch")
@@ -304,8 +299,24 @@ class EntryDetailView(ListView):
                 "months", lambda: stories_per_month(entry_stories(entry)), entry._meta.label, entry.pk
             ),
             parties=caching.remember("parties", self.parties, entry._meta.label, entry.pk),
+            known=caching.remember("known", self.known, entry._meta.label, entry.pk),
             **kwargs,
         )
+
+    def known(self) -> dict[str, list[Entry]]:
+        """What the desk knows of a country besides its stories: its officials and the agreements it signed."""
+        if self.model is not Country:
+            return {}
+        name = self.entry.name
+        officials = covered(Official).filter(country=self.entry)[:KNOWN_ROWS]
+        # Parties are written out ("India; Morocco"): the database narrows by the name, Python checks each party.
+        agreements = (
+            covered(Agreement)
+            .filter(parties__icontains=name)
+            .order_by(F("signed_on").desc(nulls_last=True), "name")
+        )
+        signed = [agreement for agreement in agreements[: KNOWN_ROWS * 4] if name in agreement.party_list]
+        return {"officials": list(officials), "agreements": signed[:KNOWN_ROWS]}
 
     def parties(self) -> list[tuple[str, Country | None]]:
         """An agreement's parties, each with its country page when the name is a country's."""

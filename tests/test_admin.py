@@ -186,7 +186,8 @@ def test_an_official_added_through_the_inline_is_logged_with_who_added_it(editor
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert names(article.officials) == {"Rajnath Singh"}
     history = editor_client.get(f"{STORIES}{article.pk}/history/").text
-    assert "Added story official “" in history and "tagged with Rajnath Singh”" in history
+    # Each tag row is labelled by its entry, not by "<the story's whole headline> tagged with <entry>".
+    assert "Added story official “Rajnath Singh”" in history
     assert LogEntry.objects.get(object_id=str(article.pk)).user.username == "editor"
 
 
@@ -398,8 +399,11 @@ def test_the_merge_asks_which_entry_to_keep_and_shows_what_will_move(editor_clie
     moving.officials.add(duplicate)
     page = run_action(editor_client, f"{ADMIN}/official/", "merge", [keep, duplicate])
     assert page.status_code == 200
-    assert page.context["chosen"] == str(keep.pk)  # the reviewed one is suggested
+    # The one with more published stories is suggested, even though it still needs review.
+    assert page.context["chosen"] == str(duplicate.pk)
     text = " ".join(page.text.split())
+    assert "“Pete Hegseth” has 1 published story." in text
+    assert "“Peter Hegseth” (needs review) has 2 published stories; aliases: P. Hegseth." in text
     assert (
         "“Peter Hegseth” (needs review): 2 stories move (1 already tagged with “Pete Hegseth” keeps one tag)"
         in text
@@ -407,6 +411,17 @@ def test_the_merge_asks_which_entry_to_keep_and_shows_what_will_move(editor_clie
     assert "New aliases: “P. Hegseth”, “Peter Hegseth”." in text
     assert "/officials/peter-hegseth/ redirects to /officials/pete-hegseth/" in text
     assert Official.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_the_merge_suggests_a_new_empty_entry_last_and_a_reviewed_one_among_equals(editor_client):
+    empty = make_official("Gilbert Teodoro")
+    imported = make_official("Gilberto Teodoro", needs_review=True)
+    make_article().officials.add(imported)
+    page = run_action(editor_client, f"{ADMIN}/official/", "merge", [empty, imported])
+    assert page.context["chosen"] == str(imported.pk)
+    make_article().officials.add(empty)
+    page = run_action(editor_client, f"{ADMIN}/official/", "merge", [empty, imported])
+    assert page.context["chosen"] == str(empty.pk)
 
 
 def test_confirming_the_merge_merges_and_says_so(editor_client):

@@ -102,3 +102,15 @@ def test_no_request_the_schema_allows_gets_a_server_error_or_an_undocumented_ans
     case.call_and_validate(
         headers={"Authorization": f"Token {editor_token}"}, excluded_checks=[positive_data_acceptance]
     )
+
+
+def test_operations_read_as_english_and_public_reads_show_no_lock():
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    summaries = {op["summary"] for ops in schema["paths"].values() for op in ops.values() if "summary" in op}
+    assert {"Add an agreement", "Add an official", "Add a country", "Add a story"} <= summaries
+    assert {"Replace an agreement's fields", "Change some of an official's fields"} <= summaries
+    assert not any(" a a" in summary or " a o" in summary for summary in summaries)
+    for path, operations in schema["paths"].items():
+        assert "security" not in operations["get"], path
+        for method in {"post", "put", "patch"} & set(operations):
+            assert operations[method]["security"], (path, method)

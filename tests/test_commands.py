@@ -285,6 +285,13 @@ def test_ensure_editor_creates_a_staff_editor_with_a_generated_password(settings
     assert password in again.getvalue(), "a second run keeps the same password"
 
 
+def test_ensure_editor_names_the_host_the_site_is_served_on(settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    out = io.StringIO()
+    call_command("ensure_editor", "--host", "127.0.0.1:8080", stdout=out)
+    assert "Editor login: http://127.0.0.1:8080/admin/  user editor  password " in out.getvalue()
+
+
 def test_separate_signings_of_the_same_kind_become_separate_agreements(tmp_path):
     for n, date in enumerate(["2021-03-01", "2023-05-01", "2023-11-20"]):
         (tmp_path / f"{n}.txt").write_text(

@@ -4,7 +4,6 @@ the story item and byline tags, the filter form's quick select."""
 import datetime
 
 import pytest
-from django import forms
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
@@ -13,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
 from articles.models import Article, TagLink, page_url
-from articles.widgets import QuickSelectMultiple
+from articles.widgets import FacetCheckboxes
 
 from .factories import country, make_agreement, make_article, make_official
 
@@ -73,15 +72,22 @@ def test_for_lists_survives_slicing_and_filtering():
 
 
 @pytest.mark.parametrize("value", [[], ["b"], ["a", "c"]])
-def test_quick_select_draws_what_select_multiple_draws(value):
-    choices = [("a", "Alpha (3)"), ("b", "<Beta> & co"), ("c", 'Gamma "quoted"')]
-    attrs = {"id": "id_country", "aria-describedby": "id_country_helptext"}
-    quick = QuickSelectMultiple(attrs={"size": 6}, choices=choices).render("country", value, attrs)
-    django = forms.SelectMultiple(attrs={"size": 6}, choices=choices).render("country", value, attrs)
-    assert "&lt;Beta&gt; &amp; co" in quick
-    assert quick.count(" selected") == len(value)
-
-    assert parse_html(quick) == parse_html(django)
+def test_facet_checkboxes_draw_each_entry_with_its_count_and_tick_the_chosen(value):
+    facets = [("a", "Alpha", 3), ("b", "<Beta> & co", 1), ("c", 'Gamma "quoted"', 12)]
+    drawn = FacetCheckboxes(facets=facets).render("country", value, {"id": "id_country"})
+    assert "&lt;Beta&gt; &amp; co" in drawn
+    assert drawn.count(" checked") == len(value)
+    assert (
+        parse_html(drawn).count(
+            parse_html(
+                '<li><label for="id_country_1"><input type="checkbox" name="country" value="b" id="id_country_1"'
+                f'{" checked" if "b" in value else ""}> <span class="facet__name">&lt;Beta&gt; &amp; co</span> '
+                '<span class="facet__count">1<span class="visually-hidden"> story</span></span></label></li>'
+            )
+        )
+        == 1
+    )
+    assert FacetCheckboxes().render("country", [], {}) == '<p class="facet__none">None in these stories.</p>'
 
 
 def test_story_item_draws_a_story_with_everything():

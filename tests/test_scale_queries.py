@@ -4,6 +4,8 @@ Each list is requested twice per archive size: the first request after a write c
 counts over the whole archive (until the next write); the second is what every other reader costs.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -107,13 +109,34 @@ def test_a_deep_page_holds_the_same_stories_as_the_list_read_from_the_start(clie
     assert [story["slug"] for page in pages for story in page] == [story["slug"] for story in everything]
 
 
-def test_the_filter_form_offers_the_most_covered_entries_and_keeps_a_chosen_one(client, monkeypatch):
-    monkeypatch.setattr("articles.views.FORM_CHOICES", 1)
+def test_the_facets_offer_the_most_covered_entries_and_keep_a_chosen_one(client, monkeypatch):
+    monkeypatch.setattr("articles.facets.FACET_SIZE", 1)
     tagged_articles(2)  # India and Morocco on each
     make_article().countries.add(country("IT"))
     html = client.get("/articles/").content.decode()
     # India and Morocco tie; the name decides.
-    assert '<option value="india">India (2)</option>' in html
+    assert 'value="india" id="id_country_0"> <span class="facet__name">India</span>' in html
     assert 'value="morocco"' not in html and 'value="italy"' not in html
     html = client.get("/articles/?country=italy").content.decode()
-    assert '<option value="italy" selected>Italy (1)</option>' in html
+    assert 'value="italy" id="id_country_0" checked> <span class="facet__name">Italy</span>' in html
+    assert 'value="india"' not in html  # no story about Italy mentions India
+
+
+def test_facet_counts_narrow_with_the_filters_and_cost_the_same_for_more_stories(client):
+    def counts(path):
+        html = client.get(path).content.decode()
+        found = re.findall(
+            r'value="([a-z-]+)" id="id_country_\d+"[^>]*> <span class="facet__name">[^<]*</span> '
+            r'<span class="facet__count">(\d+)<',
+            html,
+        )
+        return {slug: int(n) for slug, n in found}
+
+    tagged_articles(3)  # India and Morocco
+    make_article().countries.add(country("IN"), country("IT"))
+    assert counts("/articles/") == {"india": 4, "morocco": 3, "italy": 1}
+    assert counts("/articles/?country=italy") == {"italy": 1, "india": 1}
+    assert counts("/articles/?country=morocco") == {"morocco": 3, "india": 3}
+    few = queries_for(client, "/articles/?country=india&published_after=2020-01-01")
+    tagged_articles(10)
+    assert queries_for(client, "/articles/?country=india&published_after=2020-01-01") == few

@@ -68,7 +68,7 @@ def test_the_list_searches_with_q_within_the_other_filters(client):
     make_article(headline="Grain talks in Rabat").countries.add(country("MA"))
     response = client.get("/articles/?q=phosphate&country=morocco")
     assert [a.headline for a in response.context["object_list"]] == ["Phosphate talks in Rabat"]
-    assert "Stories matching “phosphate”" in response.content.decode()
+    assert "<h1>Stories matching “phosphate”, mentioning Morocco</h1>" in response.content.decode()
 
 
 def test_an_ordering_parameter_overrides_relevance(client):

@@ -139,10 +139,29 @@ def test_the_filter_form_offers_the_entries_that_have_published_stories_with_the
     make_article(status=Status.DRAFT).countries.add(country("IT"))
     response = client.get("/articles/")
     html = response.content.decode()
-    assert '<option value="morocco">Morocco (1)</option>' in html
+    assert '<span class="facet__name">Morocco</span> <span class="facet__count">1<' in html
     assert 'value="italy"' not in html
-    assert '<label for="id_country">Country</label>' in html
+    assert "<legend>Country</legend>" in html
     assert '<label for="id_published_after">Published on or after</label>' in html
+
+
+def test_the_list_heading_says_what_is_shown(client):
+    rajnath = Official.objects.get(name="Rajnath Singh")
+    story = make_article(published_on=datetime.date(2025, 6, 2))
+    story.countries.add(country("MA"))
+    story.officials.add(rajnath)
+    response = client.get(f"/articles/?country=morocco&official={rajnath.slug}&published_after=2025-05-01")
+    assert "<h1>Stories mentioning Morocco and Rajnath Singh, since 1 May 2025</h1>" in response.content.decode()
+    assert "<h1>All stories</h1>" in client.get("/articles/").content.decode()
+    html = client.get("/articles/?q=pact&published_before=2025-12-31&published_after=2025-01-01").content.decode()
+    assert "<h1>Stories matching “pact”, from 1 January 2025 to 31 December 2025</h1>" in html
+
+
+def test_the_filters_fold_behind_one_control_and_say_how_many_are_chosen(client):
+    make_article().countries.add(country("MA"), country("IN"))
+    html = client.get("/articles/?country=morocco&country=india").content.decode()
+    assert '<details class="filters-panel" id="filters-panel" open>' in html
+    assert '<summary>Filters <span class="filters-panel__chosen">(2 chosen)</span></summary>' in html
 
 
 def test_a_filter_for_an_entry_without_published_stories_finds_nothing_rather_than_failing(client):

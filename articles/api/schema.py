@@ -27,6 +27,16 @@ def allow_empty_query_parameters(result, generator, request, public):
     return result
 
 
+def public_reads_without_lock(result, generator, request, public):
+    """Postprocessing hook: reading needs no credentials, so GET operations list none and Swagger UI shows no
+    lock on them; writes keep theirs. Editors still send their token to list drafts (`?status=draft`)."""
+    for operations in result["paths"].values():
+        for method, operation in operations.items():
+            if method in ("get", "head"):
+                operation.pop("security", None)
+    return result
+
+
 def list_responses(output) -> dict:
     return {200: output, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED}
 

@@ -197,6 +197,7 @@ class EntryViewSet(ResourceViewSet):
 
 
 def document_entries(output, input_serializer, one: str, many: str):
+    a = "an" if one[0] in "aeiou" else "a"
     return extend_schema_view(
         list=extend_schema(
             summary=f"{many.capitalize()}, by name",
@@ -205,23 +206,23 @@ def document_entries(output, input_serializer, one: str, many: str):
         ),
         retrieve=extend_schema(
             summary=f"One {one}",
-            description=f"A {one} that was merged into another redirects to the survivor.",
+            description=f"{a.capitalize()} {one} that was merged into another redirects to the survivor.",
             responses=detail_responses(output, may_move=True),
         ),
         create=extend_schema(
-            summary=f"Add a {one}",
+            summary=f"Add {a} {one}",
             description="Needs the model's add permission.",
             request=input_serializer,
             responses=write_responses(output, status.HTTP_201_CREATED),
         ),
         update=extend_schema(
-            summary=f"Replace a {one}'s fields",
+            summary=f"Replace {a} {one}'s fields",
             description="Needs the model's change permission.",
             request=input_serializer,
             responses=write_responses(output),
         ),
         partial_update=extend_schema(
-            summary=f"Change some of a {one}'s fields",
+            summary=f"Change some of {a} {one}'s fields",
             description="Needs the model's change permission.",
             request=input_serializer,
             responses=write_responses(output),

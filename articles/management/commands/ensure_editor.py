@@ -19,8 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default="editor")
         parser.add_argument("--reset", action="store_true", help="Set a new generated password.")
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1:8000",
+            help="Where the site is served, for the login line (make run passes its HOST).",
+        )
 
-    def handle(self, *args, username: str, reset: bool, **options):
+    def handle(self, *args, username: str, reset: bool, host: str, **options):
         password_file = Path(settings.BASE_DIR) / ".local" / "editor-password"
         user, created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
         password = password_file.read_text().strip() if password_file.exists() else ""
@@ -36,5 +41,5 @@ class Command(BaseCommand):
         if editors:
             user.groups.add(editors)
         self.stdout.write(
-            self.style.SUCCESS(f"Editor login: http://127.0.0.1:8000/admin/  user {username}  password {password}")
+            self.style.SUCCESS(f"Editor login: http://{host}/admin/  user {username}  password {password}")
         )
