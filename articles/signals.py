@@ -6,7 +6,7 @@ that send no signals (bulk_create, QuerySet.update(), the admin's bulk actions, 
 
 from django.core.signals import request_finished, request_started
 from django.db import connections
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 from . import caching, counting, search
 from .models import CacheGeneration, Country
@@ -33,7 +33,26 @@ def after_migrate(sender, using, **kwargs):
     caching.bump(using)
 
 
+def before_migrate(sender, using, **kwargs):
+    """Drop the app's SQLite triggers, which after_migrate puts back.
+
+    SQLite changes a table by building a new one and renaming it into place; a trigger on another table that
+    names the old one then fails the rename ("error in trigger …: no such table: main.articles_article"), so a
+    migration that adds a column to stories would fail on any database that has been migrated before.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name LIKE 'articles\\_%' ESCAPE '\\'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {connection.ops.quote_name(name)}")
+
+
 def connect(app_config):
     request_started.connect(caching.request_started, dispatch_uid="articles.caching.request_started")
     request_finished.connect(caching.request_finished, dispatch_uid="articles.caching.request_finished")
+    pre_migrate.connect(before_migrate, sender=app_config, dispatch_uid="articles.caching.before_migrate")
     post_migrate.connect(after_migrate, sender=app_config, dispatch_uid="articles.caching.after_migrate")
