@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from bisect import bisect_left
@@ -406,10 +407,39 @@ def _base_names() -> dict[str, str | None]:
             if value:
                 for form in _forms(value):
                     names.setdefault(form, country.code)
+    # Stories in another language should at least get their countries: pycountry ships each name translated.
+    for code, translated in _translated_names():
+        for form in _forms(translated):
+            names.setdefault(form, code)
     for phrase in _NOT_COUNTRIES:
         for form in _forms(phrase):
             names[form] = None
     return names
+
+
+# The languages of the desk's sources besides English, and the translated names that are also given names in
+# English news ("Maurice", "Mauricio", "Maurizio" for Mauritius).
+TRANSLATED_LANGUAGES = ("de", "fr", "es", "pt", "it", "id", "nl")
+_TRANSLATED_EXCLUDED = frozenset({"MU"})
+TRANSLATED_MIN_CHARS = 5
+
+
+def _translated_names() -> list[tuple[str, str]]:
+    """(code, name) for each country's name and common name in TRANSLATED_LANGUAGES, inverted forms left out."""
+    found = []
+    for language in TRANSLATED_LANGUAGES:
+        try:
+            catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        except OSError:
+            continue
+        for country in pycountry.countries:
+            if country.alpha_2 in _TRANSLATED_EXCLUDED:
+                continue
+            for english in {country.name, getattr(country, "common_name", country.name)}:
+                translated = catalog.gettext(english)
+                if translated != english and "," not in translated and len(translated) >= TRANSLATED_MIN_CHARS:
+                    found.append((country.alpha_2, translated))
+    return found
 
 
 def _build_matcher(names: Mapping[str, str | None]) -> _Matcher:
