@@ -408,3 +408,16 @@ def test_once_a_story_names_the_us_state_georgia_every_georgia_in_it_is_the_stat
 
 def test_a_given_name_country_joined_to_another_country_is_a_country():
     assert find_countries("The India-Israel Bilateral Investment Treaty was signed.") == ["IN", "IL"]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Deutschland und Polen unterzeichneten ein Abkommen.", {"DE", "PL"}),
+        ("Le Maroc et la France ont signé une déclaration.", {"MA", "FR"}),
+        ("O Brasil e a China assinaram acordos.", {"BR", "CN"}),
+        ("Maurice Okafor spoke in Lagos, Nigeria.", {"NG"}),  # a translated name that is a given name in English
+    ],
+)
+def test_a_story_in_another_language_gets_its_countries(text, codes):
+    assert {mention.code for mention in find_country_mentions(text)} == codes
