@@ -54,6 +54,22 @@ TITLE_HEADS = frozenset(
     speaker representative deputy counsellor adviser advisor minister-president head
     """.split()
 )
+# The same in the other languages of the desk's sources, and the endings of German compound titles
+# ("Bundeskanzlerin", "Wirtschaftsminister", "Staatssekretär").
+TITLE_HEADS |= frozenset(
+    """
+    ministre president presidente ministro ministra secretaire secretario secretaria canciller chanceler
+    kanzler kanzlerin ambassadeur embajador embaixador roi rey rei menteri presiden premierminister
+    """.split()
+)
+FOREIGN_TITLE_ENDINGS = ("minister", "ministerin", "kanzler", "kanzlerin", "prasident", "prasidentin", "sekretar",
+                         "sekretarin", "botschafter", "botschafterin")  # fmt: skip
+
+
+def is_title_head(key: str) -> bool:
+    return key in TITLE_HEADS or (len(key) > 9 and " " not in key and key.endswith(FOREIGN_TITLE_ENDINGS))
+
+
 NON_NAME_WORDS = TITLE_HEADS | frozenset(
     """
     mr mrs ms dr prof sir lady lord he his her excellency hon honourable honorable shri smt lt col maj
@@ -472,7 +488,7 @@ def _is_name_key(text: str, key: str, is_initial: bool) -> bool:
         return False  # acronyms: OCP, DRDO, SIDM
     if not key:
         return False  # nothing left once folded to ASCII ("Ъь"): no name can be compared with it
-    return key not in NON_NAME_WORDS and key.split()[0] not in NON_NAME_WORDS
+    return key not in NON_NAME_WORDS and key.split()[0] not in NON_NAME_WORDS and not is_title_head(key)
 
 
 @functools.cache
@@ -637,6 +653,7 @@ def _is_title_word(text: str, key: str, is_capitalised: bool, is_country: bool) 
         return False
     return (
         key in NON_NAME_WORDS
+        or is_title_head(key)
         or is_country
         or key.endswith(" s")
         or (text.rstrip(".").isupper() and len(text) <= 6)
@@ -645,7 +662,7 @@ def _is_title_word(text: str, key: str, is_capitalised: bool, is_country: bool) 
 
 def _title_parts(words: Sequence[Word]) -> tuple[str, str | None]:
     """Split title words into (role, country code): "US Secretary of Defense" -> ("Secretary of Defense", "US")."""
-    head = next((n for n, token in enumerate(words) if token.key in TITLE_HEADS), None)
+    head = next((n for n, token in enumerate(words) if is_title_head(token.key)), None)
     if head is None:
         return "", None
     # Rebuild the title as written, remembering where each word starts.
@@ -715,7 +732,7 @@ def find_officials(
         if (
             role_before
             and len(words) >= 3
-            and run.title[-1].key not in TITLE_HEADS
+            and not is_title_head(run.title[-1].key)
             and run.title[-1].key not in HONORIFICS
         ):
             # "Minister for Ocean Affairs Aino Kalle Tamm": where the portfolio ends and the name begins is a

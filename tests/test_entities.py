@@ -404,3 +404,16 @@ def test_each_kind_of_wording_gives_the_agreement_and_what_happened_to_it(text, 
 )
 def test_chrome_fragments_references_back_and_counts_are_no_new_agreement(text):
     assert readings(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Bundeskanzlerin Lena Hartmann empfing die Gäste.", "Lena Hartmann", "Bundeskanzlerin"),
+        ("Außerdem sprach Verkehrsministerin Petra Lindqvist.", "Petra Lindqvist", "Verkehrsministerin"),
+        ("Le Ministre Karim Benali a signé.", "Karim Benali", "Ministre"),
+    ],
+)
+def test_titles_in_other_languages_introduce_officials(text, name, role):
+    [person] = find_entities(text, Vocabulary()).officials
+    assert (person.name, person.role) == (name, role)
