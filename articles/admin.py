@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
+from . import publishing
 from .merging import MergeError, merge_entries, plan_merge
 from .models import (
     TAG_THROUGH,
@@ -47,6 +48,15 @@ from .models import (
 from .retagging import retag
 from .text import name_key
 from .versions import plan_restore, record_tags, restore_tags, tag_changes, write_versions
+
+
+def kept_status_note(version_status: str, current_status: str) -> str:
+    """What a revert to a version with another status tells the editor: the story keeps its status."""
+    if version_status == current_status:
+        return ""
+    if current_status == Status.DRAFT:
+        return "That version was published; the story stays a draft: publishing is done with the Publish action."
+    return "That version was a draft; the story stays published: unpublishing is done with the Unpublish action."
 
 
 def counted(count: int, singular: str, plural: str = "") -> str:
@@ -228,11 +238,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # Publishing
 
     def has_publish_permission(self, request, obj=None):
-        return request.user.has_perm(f"{self.opts.app_label}.publish_article")
+        return publishing.may_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if not self.has_publish_permission(request):
+        # A revert keeps the story's status (see save_model), so its page does not offer to change it.
+        if not self.has_publish_permission(request) or getattr(request, "reverting", False):
             return (*readonly, "status")
         return readonly
 
@@ -240,7 +251,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change and not self.has_publish_permission(request):
             # Without the right to publish, a new story can only be a draft.
             obj.status = Status.DRAFT
+        before = publishing.current_status(obj) if change else Status.DRAFT
         version = to_historic(obj)
+        if version is not None:
+            # A revert restores a version's content, never its status: publishing stays a step of its own,
+            # taken by whoever may take it.
+            note = kept_status_note(version.status, before)
+            obj.status = before
+        publishing.check_status_change(request.user, before, obj.status)
         if version is None:
             super().save_model(request, obj, form, change)
             return
@@ -248,6 +266,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         obj._change_reason = (
             f"reverted to the version of {timezone.localtime(version.history_date):%Y-%m-%d %H:%M}"
         )
+        if note:
+            self.message_user(request, note, messages.WARNING)
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if version.tags is None:
@@ -276,17 +296,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        articles = list(queryset.exclude(status=status))
-        now = timezone.now()
-        for article in articles:
-            article.status = status
-            article.updated_at = now
-        verb = "published" if status == Status.PUBLISHED else "unpublished"
+        articles = publishing.set_status(queryset.exclude(status=status), status, user=request.user)
         if articles:
-            with transaction.atomic():
-                Article.objects.bulk_update(articles, ["status", "updated_at"])
-                write_versions(articles, user=request.user, reason=verb)
             log_change(request.user, articles, [{"changed": {"fields": ["Status"]}}])
+        verb = "published" if status == Status.PUBLISHED else "unpublished"
         self.message_user(request, f"{capfirst(verb)} {stories(len(articles))}.", messages.SUCCESS)
 
     # Tags
@@ -395,7 +408,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # The page shows what reverting does to the tags; simple-history answers 404 for a wrong version.
         version = self.model.history.filter(history_id=version_id).first() if version_id.isdigit() else None
         tags = version.tags if version is not None else None
-        context = {"tag_restore": plan_restore(tags) if tags is not None else None, **(extra_context or {})}
+        current = self.model.objects.filter(pk=version.id).first() if version is not None else None
+        context = {
+            "tag_restore": plan_restore(tags) if tags is not None else None,
+            "status_note": kept_status_note(version.status, current.status) if current is not None else "",
+            **(extra_context or {}),
+        }
+        request.reverting = True
         return super().history_form_view(request, object_id, version_id, context)
 
     def get_urls(self):
