@@ -65,6 +65,9 @@ def fresh(client, path: str) -> str:
         "/api/articles/",
         "/api/articles/a-story/",
         "/api/countries/india/",
+        "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/sitemap-countries.xml",
     ],
 )
 def test_a_repeated_anonymous_request_is_answered_from_the_cache_with_one_query(client, path):
@@ -96,6 +99,13 @@ def test_after_a_write_the_old_etag_gets_the_new_page(client):
     assert response.status_code == 200
     assert response["ETag"] != etag
     assert response.json()["results"][0]["headline"] == "Second headline"
+
+
+def test_a_new_story_shows_in_the_cached_sitemap_on_the_next_request(client):
+    make_article(slug="first")
+    assert "/articles/first/" in client.get("/sitemap-stories.xml").text
+    make_article(slug="second")
+    assert "/articles/second/" in fresh(client, "/sitemap-stories.xml")
 
 
 def test_browsers_and_proxies_must_revalidate_a_cached_answer(client):
