@@ -1,5 +1,6 @@
 """Settings for Ties CMS, read from the environment (see README)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -14,6 +15,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     if not value:
         return default
     return value in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -165,7 +180,8 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous write is told to authenticate (401) rather than refused (403).
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication with failed tokens throttled per address (articles/api/authentication.py).
+        "articles.api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -174,7 +190,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "60/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DJANGO_API_ANON_RATE", "60/minute"),
+        # Wrong or malformed tokens an address may send before every token from it is a 429 for the window.
+        "failed_token": os.environ.get("DJANGO_API_FAILED_TOKEN_RATE", "10/minute"),
+    },
     # Clients are told apart by address; behind N reverse proxies, the Nth-from-last X-Forwarded-For entry.
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
@@ -195,3 +215,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Guarded logins (README "Production") ------------------------------------------------------------------
+# django-axes counts failed admin logins in the database: after AXES_FAILURE_LIMIT of them from one address, or
+# against one account, that address or account gets a 429 for the cool-off, the right password included.
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset` unlock early.
+INSTALLED_APPS += ["axes"]
+# Last, as axes asks: it turns the lockout its backend raises into the 429 page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+# Each alone: an address guessing many accounts, and an account guessed from many addresses.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A right password forgets that account's and address's earlier mistakes.
+AXES_RESET_ON_SUCCESS = True
+# The API throttles' rule for who the client is (DJANGO_NUM_PROXIES), so that both see the same guesser.
+AXES_CLIENT_IP_CALLABLE = "articles.clients.client_address"
