@@ -336,3 +336,12 @@ def test_the_cache_is_local_memory_unless_redis_url_names_a_server():
     assert "LocMemCache" in cache_backend_with()
     shared = cache_backend_with(REDIS_URL="redis://cache.example:6379/2")
     assert "RedisCache" in shared and "redis://cache.example:6379/2" in shared
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/", "/api/articles/", "/sitemap.xml"])
+def test_a_cached_answer_carries_the_content_security_policy_without_a_nonce(client, path):
+    make_article()
+    first, again = client.get(path), client.get(path)
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    policy = dict(part.strip().split(" ", 1) for part in again["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"

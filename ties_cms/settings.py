@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -232,3 +233,53 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 # The API throttles' rule for who the client is (DJANGO_NUM_PROXIES), so that both see the same guesser.
 AXES_CLIENT_IP_CALLABLE = "articles.clients.client_address"
+
+# --- Production profile: HTTPS behind a proxy (README "Production") ---------------------------------------
+# All off by default, so that a plain-HTTP test or development server works; production turns them on from the
+# environment. README "Production" lists the set with which `manage.py check --deploy` reports nothing.
+# HSTS: browsers refuse plain HTTP to this host for that many seconds once they have seen HTTPS. Start small.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Plain-HTTP requests are redirected to HTTPS by the app (a proxy may do it instead).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+# Behind a proxy that ends TLS: the header it sets to say the client spoke HTTPS, e.g. X-Forwarded-Proto. Only
+# set it when the app is reachable through that proxy alone (gunicorn binds 127.0.0.1 by default), and the proxy
+# overwrites the header: anyone who can reach the app directly could otherwise claim HTTPS.
+_PROXY_SSL_HEADER = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    if not _PROXY_SSL_HEADER.replace("-", "").isalnum():
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {_PROXY_SSL_HEADER!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+# Origins (scheme and host) whose forms may post here, e.g. https://ties.example, when the browser's Origin is not
+# the Host the app sees (a proxy that rewrites Host, or an admin on another name).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"DJANGO_CSRF_TRUSTED_ORIGINS entries start with https://, not {_origin!r}.")
+
+# --- Content-Security-Policy (django-csp; README "Production") ----------------------------------------------
+# Scripts and styles from this site only: no inline script, no inline style, no other origin. The reader site has
+# none (its pages are cached whole, so a per-request nonce could not live in them); the admin's scripts are files;
+# the API docs load Swagger UI's files and its start script from the static files (drf-spectacular's sidecar and
+# templates/drf_spectacular/). A template that must inline a script marks it nonce="{{ request.csp_nonce }}", and
+# only then does the header carry a nonce.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        # Swagger UI and the admin draw some icons from data: URLs.
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
