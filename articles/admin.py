@@ -30,7 +30,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
-from . import review
+from . import publishing, review
 from .merging import MergeError, merge_entries, plan_merge
 from .models import (
     TAG_THROUGH,
@@ -55,6 +55,18 @@ admin.site.site_header = "Ties"
 admin.site.site_title = "Ties admin"
 admin.site.index_title = "Editors' desk"
 admin.site.index_template = "admin/ties_index.html"
+
+# The sha256 of simple-history's `style="border-top: 0"` on its history list (object_history_list.html).
+HISTORY_LIST_STYLE = "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"
+
+
+def kept_status_note(version_status: str, current_status: str) -> str:
+    """What a revert to a version with another status tells the editor: the story keeps its status."""
+    if version_status == current_status:
+        return ""
+    if current_status == Status.DRAFT:
+        return "That version was published; the story stays a draft: publishing is done with the Publish action."
+    return "That version was a draft; the story stays published: unpublishing is done with the Unpublish action."
 
 
 def counted(count: int, singular: str, plural: str = "") -> str:
@@ -329,11 +341,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # Publishing
 
     def has_publish_permission(self, request, obj=None):
-        return request.user.has_perm(f"{self.opts.app_label}.publish_article")
+        return publishing.may_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if not self.has_publish_permission(request):
+        # A revert keeps the story's status (see save_model), so its page does not offer to change it.
+        if not self.has_publish_permission(request) or getattr(request, "reverting", False):
             return (*readonly, "status")
         return readonly
 
@@ -341,7 +354,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change and not self.has_publish_permission(request):
             # Without the right to publish, a new story can only be a draft.
             obj.status = Status.DRAFT
+        before = publishing.current_status(obj) if change else Status.DRAFT
         version = to_historic(obj)
+        if version is not None:
+            # A revert restores a version's content, never its status: publishing stays a step of its own,
+            # taken by whoever may take it.
+            note = kept_status_note(version.status, before)
+            obj.status = before
+        publishing.check_status_change(request.user, before, obj.status)
         if version is None:
             if change and not form.has_changed():
                 # Nothing to write: no new version, and updated_at stays when the story was last changed.
@@ -355,6 +375,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         obj._change_reason = (
             f"reverted to the version of {timezone.localtime(version.history_date):%Y-%m-%d %H:%M}"
         )
+        if note:
+            self.message_user(request, note, messages.WARNING)
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if version.tags is None:
@@ -387,17 +409,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        articles = list(queryset.exclude(status=status))
-        now = timezone.now()
-        for article in articles:
-            article.status = status
-            article.updated_at = now
-        verb = "published" if status == Status.PUBLISHED else "unpublished"
+        articles = publishing.set_status(queryset.exclude(status=status), status, user=request.user)
         if articles:
-            with transaction.atomic():
-                Article.objects.bulk_update(articles, ["status", "updated_at"])
-                write_versions(articles, user=request.user, reason=verb)
             log_change(request.user, articles, [{"changed": {"fields": ["Status"]}}])
+        verb = "published" if status == Status.PUBLISHED else "unpublished"
         self.message_user(request, f"{capfirst(verb)} {stories(len(articles))}.", messages.SUCCESS)
 
     # Tags
@@ -488,7 +503,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         admin_log = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=unquote(object_id)
         ).select_related("user")
-        return super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
+        response = super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
+        # simple-history's list carries one inline style attribute; the Content-Security-Policy allows that one
+        # exact attribute here (by its hash), and still no other inline style or script.
+        response._csp_update = {"style-src-attr": ["'unsafe-hashes'", HISTORY_LIST_STYLE]}
+        return response
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
@@ -506,7 +525,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # The page shows what reverting does to the tags; simple-history answers 404 for a wrong version.
         version = self.model.history.filter(history_id=version_id).first() if version_id.isdigit() else None
         tags = version.tags if version is not None else None
-        context = {"tag_restore": plan_restore(tags) if tags is not None else None, **(extra_context or {})}
+        current = self.model.objects.filter(pk=version.id).first() if version is not None else None
+        context = {
+            "tag_restore": plan_restore(tags) if tags is not None else None,
+            "status_note": kept_status_note(version.status, current.status) if current is not None else "",
+            **(extra_context or {}),
+        }
+        request.reverting = True
         return super().history_form_view(request, object_id, version_id, context)
 
     def get_urls(self):

@@ -78,6 +78,8 @@ class EntryFeed(LatestStoriesFeed):
             entry, moved = self.model.by_slug_or_former_slug(slug)
         except self.model.DoesNotExist:
             raise Http404(f"No {self.model._meta.verbose_name} {slug!r}") from None
+        if not entry.is_public:
+            raise Http404(f"No {self.model._meta.verbose_name} {slug!r}")
         if moved:
             raise EntryMoved(entry)
         return entry

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django_filters.fields import ModelMultipleChoiceField
 
 from . import caching
@@ -9,16 +10,28 @@ from .models import Agreement, Article, Country, Official
 
 
 class EntriesField(ModelMultipleChoiceField):
-    """Entries by slug, looked up once until the next write rather than on every request."""
+    """Entries by slug, looked up once until the next write rather than on every request.
+
+    With `public_only` (readers), an entry that is not public is refused exactly as a slug that does not exist,
+    so that the filter does not tell readers it is there.
+    """
+
+    public_only = True
 
     def _check_values(self, value):
         slugs = sorted({str(slug) for slug in value})
-        return caching.remember(
+        entries = caching.remember(
             "entries by slug",
-            lambda: super(EntriesField, self)._check_values(value),
+            lambda: list(super(EntriesField, self)._check_values(value)),
             self.queryset.model._meta.label,
             slugs,
         )
+        hidden = [entry.slug for entry in entries if self.public_only and not entry.is_public]
+        if hidden:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": hidden[0]}
+            )
+        return entries
 
 
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
@@ -71,6 +84,22 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["country", "official", "agreement", "published_after", "published_before", "q"]
+
+    # Readers filter by public entries only; the API lets editors who see drafts use any entry.
+    entries_for_editors = False
+
+    @property
+    def form(self):
+        form = super().form
+        sees_all = (
+            self.entries_for_editors
+            and self.request is not None
+            and self.request.user.has_perm("articles.view_article")
+        )
+        for name in ("country", "official", "agreement"):
+            if name in form.fields:
+                form.fields[name].public_only = not sees_all
+        return form
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset

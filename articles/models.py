@@ -34,6 +34,17 @@ def page_url(view_name: str, slug: str) -> str:
     return _url_template(get_script_prefix(), urlconf, view_name).replace(_SLUG_PLACEHOLDER, slug, 1)
 
 
+# What makes an entry public: reviewed by an editor, or named by a published story. The importer creates entries
+# from drafts too; until one of those holds, only editors see them (the admin, the API with view rights).
+PUBLIC_ENTRY = Q(needs_review=False) | Q(story_count__gt=0)
+
+
+class EntryQuerySet(models.QuerySet):
+    def public(self):
+        """The only way public code reaches vocabulary entries (pages, feeds, sitemaps, the API for readers)."""
+        return self.filter(PUBLIC_ENTRY)
+
+
 class Entry(TagBase):
     """A vocabulary entry: a taggit tag with ASCII slugs, aliases and a review mark."""
 
@@ -51,9 +62,16 @@ class Entry(TagBase):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = EntryQuerySet.as_manager()
+
     class Meta:
         abstract = True
         ordering = ["name"]
+
+    @property
+    def is_public(self) -> bool:
+        """PUBLIC_ENTRY for one loaded entry."""
+        return not self.needs_review or self.story_count > 0
 
     def slugify(self, tag, i=None):
         slug = ascii_slug(tag, max_length=90)

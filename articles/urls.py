@@ -1,8 +1,9 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.generic import TemplateView
 
 from . import feeds, views
+from .caching import cache_page
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -21,6 +22,17 @@ urlpatterns = [
     path("agreements/", views.AgreementListView.as_view(), name="agreements"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),
     path("agreements/<slug:slug>/feed/", feeds.AgreementFeed(), name="agreement_feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cache_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]

@@ -88,10 +88,12 @@ def mentioned_with(model: type[Entry], entry: Entry, limit: int) -> list[tuple[E
 
 
 def find_entry(model: type[Entry], slug: str) -> tuple[Entry, bool]:
-    """Entry.by_slug_or_former_slug, kept until a write; an official comes with their country."""
+    """Entry.by_slug_or_former_slug for public entries only, kept until a write; an official with their country."""
 
     def compute():
         entry, moved = model.by_slug_or_former_slug(slug)
+        if not entry.is_public:
+            raise model.DoesNotExist(slug)
         if isinstance(entry, Official):
             entry.country  # noqa: B018 - loaded now, so that the kept copy has it
         return entry, moved

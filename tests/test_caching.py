@@ -65,6 +65,9 @@ def fresh(client, path: str) -> str:
         "/api/articles/",
         "/api/articles/a-story/",
         "/api/countries/india/",
+        "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/sitemap-countries.xml",
     ],
 )
 def test_a_repeated_anonymous_request_is_answered_from_the_cache_with_one_query(client, path):
@@ -96,6 +99,13 @@ def test_after_a_write_the_old_etag_gets_the_new_page(client):
     assert response.status_code == 200
     assert response["ETag"] != etag
     assert response.json()["results"][0]["headline"] == "Second headline"
+
+
+def test_a_new_story_shows_in_the_cached_sitemap_on_the_next_request(client):
+    make_article(slug="first")
+    assert "/articles/first/" in client.get("/sitemap-stories.xml").text
+    make_article(slug="second")
+    assert "/articles/second/" in fresh(client, "/sitemap-stories.xml")
 
 
 def test_browsers_and_proxies_must_revalidate_a_cached_answer(client):
@@ -327,3 +337,12 @@ def test_the_cache_is_local_memory_unless_redis_url_names_a_server():
     assert "LocMemCache" in cache_backend_with()
     shared = cache_backend_with(REDIS_URL="redis://cache.example:6379/2")
     assert "RedisCache" in shared and "redis://cache.example:6379/2" in shared
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/", "/api/articles/", "/sitemap.xml"])
+def test_a_cached_answer_carries_the_content_security_policy_without_a_nonce(client, path):
+    make_article()
+    first, again = client.get(path), client.get(path)
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    policy = dict(part.strip().split(" ", 1) for part in again["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from articles.models import Official, Status
+from articles.models import Article, Official, Status
 
 from .factories import country, make_article
 
@@ -82,18 +82,65 @@ def test_a_merged_entrys_old_feed_redirects_permanently_and_an_unknown_one_is_40
     assert client.get("/officials/nobody/feed/").status_code == 404
 
 
-def test_the_sitemap_lists_published_stories_and_entry_pages_with_published_stories(client):
+SITEMAP_INDEX_SECTIONS = ["pages", "stories", "countries", "officials", "agreements"]
+
+
+def sitemap_locations(client) -> tuple[list[str], list[str]]:
+    """(the sitemaps the index lists, every page location in them), each sitemap fetched in turn."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200 and index["Content-Type"] == "application/xml"
+    root = ElementTree.fromstring(index.content)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    sitemaps = [item.findtext(f"{SITEMAP}loc") for item in root.iter(f"{SITEMAP}sitemap")]
+    locations = []
+    for url in sitemaps:
+        response = client.get(url.removeprefix("http://testserver"))
+        assert response.status_code == 200, url
+        page = ElementTree.fromstring(response.content)
+        locations += [item.findtext(f"{SITEMAP}loc") for item in page.iter(f"{SITEMAP}url")]
+    return sitemaps, locations
+
+
+def test_the_sitemap_is_an_index_of_sitemaps_of_published_stories_and_entry_pages_with_published_stories(client):
     published = make_article(slug="published")
     published.countries.add(country("MA"))
     make_article(slug="draft", status=Status.DRAFT).countries.add(country("IT"))
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    locations = {url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")}
+    sitemaps, locations = sitemap_locations(client)
+    assert sitemaps == [f"http://testserver/sitemap-{section}.xml" for section in SITEMAP_INDEX_SECTIONS]
     assert "http://testserver/articles/published/" in locations
     assert "http://testserver/countries/morocco/" in locations
     assert "http://testserver/" in locations and "http://testserver/articles/" in locations
     assert not {loc for loc in locations if "draft" in loc or "italy" in loc}
+
+
+def test_stories_are_split_over_numbered_sitemaps_each_story_once(client, monkeypatch):
+    from articles.sitemaps import StorySitemap
+
+    monkeypatch.setattr(StorySitemap, "limit", 2)
+    stories = [make_article(slug=f"story-{n}") for n in range(5)]
+    make_article(slug="draft-x", status=Status.DRAFT)
+    sitemaps, locations = sitemap_locations(client)
+    story_maps = [url for url in sitemaps if "/sitemap-stories.xml" in url]
+    assert story_maps == [
+        "http://testserver/sitemap-stories.xml",
+        "http://testserver/sitemap-stories.xml?p=2",
+        "http://testserver/sitemap-stories.xml?p=3",
+    ]
+    story_urls = [loc for loc in locations if "/articles/" in loc and loc != "http://testserver/articles/"]
+    assert sorted(story_urls) == sorted(f"http://testserver{story.get_absolute_url()}" for story in stories)
+    assert client.get("/sitemap-stories.xml?p=4").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_story_sitemap_page_holds_a_thousand_stories(client):
+    Article.objects.bulk_create(
+        Article(headline=f"Story {n}", slug=f"bulk-{n}", body="Text.", raw_text="Text.", content_key=f"bulk-{n}")
+        for n in range(1001)
+    )
+    first = ElementTree.fromstring(client.get("/sitemap-stories.xml").content)
+    second = ElementTree.fromstring(client.get("/sitemap-stories.xml?p=2").content)
+    assert (len(first), len(second)) == (1000, 1)
+    assert "http://testserver/sitemap-stories.xml?p=2" in client.get("/sitemap.xml").text
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):

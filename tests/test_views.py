@@ -431,6 +431,8 @@ PAGES = {
     "feed": lambda articles: "/feed/",
     "country feed": lambda articles: "/countries/india/feed/",
     "sitemap": lambda articles: "/sitemap.xml",
+    "story sitemap": lambda articles: "/sitemap-stories.xml",
+    "country sitemap": lambda articles: "/sitemap-countries.xml",
 }
 
 

@@ -1,9 +1,11 @@
 """Settings for Ties CMS, read from the environment (see README)."""
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -14,6 +16,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     if not value:
         return default
     return value in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -165,7 +181,8 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous write is told to authenticate (401) rather than refused (403).
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication with failed tokens throttled per address (articles/api/authentication.py).
+        "articles.api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -174,7 +191,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "60/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DJANGO_API_ANON_RATE", "60/minute"),
+        # Wrong or malformed tokens an address may send before every token from it is a 429 for the window.
+        "failed_token": os.environ.get("DJANGO_API_FAILED_TOKEN_RATE", "10/minute"),
+    },
     # Clients are told apart by address; behind N reverse proxies, the Nth-from-last X-Forwarded-For entry.
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
@@ -195,4 +216,71 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# --- Guarded logins (README "Production") ------------------------------------------------------------------
+# django-axes counts failed admin logins in the database: after AXES_FAILURE_LIMIT of them from one address, or
+# against one account, that address or account gets a 429 for the cool-off, the right password included.
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset` unlock early.
+INSTALLED_APPS += ["axes"]
+# Last, as axes asks: it turns the lockout its backend raises into the 429 page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+# Each alone: an address guessing many accounts, and an account guessed from many addresses.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A right password forgets that account's and address's earlier mistakes.
+AXES_RESET_ON_SUCCESS = True
+# The API throttles' rule for who the client is (DJANGO_NUM_PROXIES), so that both see the same guesser.
+AXES_CLIENT_IP_CALLABLE = "articles.clients.client_address"
+
+# --- Production profile: HTTPS behind a proxy (README "Production") ---------------------------------------
+# All off by default, so that a plain-HTTP test or development server works; production turns them on from the
+# environment. README "Production" lists the set with which `manage.py check --deploy` reports nothing.
+# HSTS: browsers refuse plain HTTP to this host for that many seconds once they have seen HTTPS. Start small.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Plain-HTTP requests are redirected to HTTPS by the app (a proxy may do it instead).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+# Behind a proxy that ends TLS: the header it sets to say the client spoke HTTPS, e.g. X-Forwarded-Proto. Only
+# set it when the app is reachable through that proxy alone (gunicorn binds 127.0.0.1 by default), and the proxy
+# overwrites the header: anyone who can reach the app directly could otherwise claim HTTPS.
+_PROXY_SSL_HEADER = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    if not _PROXY_SSL_HEADER.replace("-", "").isalnum():
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {_PROXY_SSL_HEADER!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+# Origins (scheme and host) whose forms may post here, e.g. https://ties.example, when the browser's Origin is not
+# the Host the app sees (a proxy that rewrites Host, or an admin on another name).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"DJANGO_CSRF_TRUSTED_ORIGINS entries start with https://, not {_origin!r}.")
+
+# --- Content-Security-Policy (django-csp; README "Production") ----------------------------------------------
+# Scripts and styles from this site only: no inline script, no inline style, no other origin. The reader site has
+# none (its pages are cached whole, so a per-request nonce could not live in them); the admin's scripts are files;
+# the API docs load Swagger UI's files and its start script from the static files (drf-spectacular's sidecar and
+# templates/drf_spectacular/). A template that must inline a script marks it nonce="{{ request.csp_nonce }}", and
+# only then does the header carry a nonce.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        # Swagger UI and the admin draw some icons from data: URLs.
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }

@@ -15,6 +15,7 @@ class ApiArticleFilter(ArticleFilter):
         empty_label=None,
         label="Stories with this status (default: published). Drafts are listed only to editors.",
     )
+    entries_for_editors = True
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:

@@ -181,6 +181,14 @@ class EntryViewSet(ResourceViewSet):
             .order_by("name", "pk")
         )
 
+    def get_queryset(self):
+        entries = self.base_queryset()
+        return entries if self.sees_every_entry() else entries.public()
+
+    def sees_every_entry(self) -> bool:
+        """Editors who may view the vocabulary see entries awaiting review that no published story names."""
+        return self.request.user.has_perm(f"articles.view_{self.model._meta.model_name}")
+
     def retrieve(self, request, *args, **kwargs):
         try:
             return super().retrieve(request, *args, **kwargs)
@@ -190,7 +198,7 @@ class EntryViewSet(ResourceViewSet):
                 survivor, moved = self.model.by_slug_or_former_slug(kwargs[self.lookup_field])
             except self.model.DoesNotExist:
                 raise Http404 from None
-            if not moved:
+            if not moved or not (survivor.is_public or self.sees_every_entry()):
                 raise
             url = reverse(f"api:{self.basename}-detail", args=[survivor.slug])
             return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": url})
