@@ -68,6 +68,13 @@ KIND_LABELS = {
     "declaration": "Declaration",
     "agreement": "Agreement",
 }
+# Words one of which every instrument's wording holds: in lower case, and the acronyms as written. The reader
+# only searches the sentences around them (entities._instrument_sentences); a test holds the two ways equal.
+ANCHORS = (
+    "memorand", "intent", "agreement", "pact", "deal", "treat", "swap", "contract", "arrangement", "plan",
+    "road", "protocol", "declaration", "accord",
+)  # fmt: skip
+ACRONYM_ANCHORS = ("MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "BIT", "BIPPA", "IGA")
 INSTRUMENT = re.compile(
     r"\b(?:"
     + "|".join(f"(?i:{pattern})" for pattern, _kind in INSTRUMENTS)

@@ -27,7 +27,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -35,7 +35,7 @@ from rapidfuzz.distance import Indel
 
 from . import agreements
 from .countries import all_countries, country_by_code, find_country_mentions
-from .parsing import _ends_with_abbreviation
+from .parsing import ODD_CASE_LETTERS, _ends_with_abbreviation
 from .text import name_key
 
 # Thresholds for a close spelling of a known name, as rapidfuzz ratios (0-100).
@@ -802,13 +802,40 @@ def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bo
 
 
 def _instrument_sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences that name an instrument; most stories have a few, so only those are cut out."""
+    """The sentences that name an instrument, in order.
+
+    INSTRUMENT tried at every position of a story cost more than the rest of the reading. Every instrument's
+    wording holds one of agreements.ANCHORS (in lower case) or ACRONYM_ANCHORS (as written), so only the
+    sentences around those are searched; a text with one of ODD_CASE_LETTERS, which IGNORECASE folds unlike
+    lower(), is searched whole.
+    """
+    if any(letter in text for letter in ODD_CASE_LETTERS):
+        candidates = [(0, len(text))]
+    else:
+        lowered = text.lower()
+        positions = sorted(
+            {at for anchor in agreements.ANCHORS for at in _find_all(lowered, anchor)}
+            | {at for anchor in agreements.ACRONYM_ANCHORS for at in _find_all(text, anchor)}
+        )
+        candidates = []
+        for at in positions:
+            if candidates and at < candidates[-1][1]:
+                continue
+            candidates.append(sentence_around(text, at))
     spans: list[tuple[int, int]] = []
-    for match in agreements.INSTRUMENT.finditer(text):
-        if spans and match.start() < spans[-1][1]:
-            continue
-        spans.append(sentence_around(text, match.start()))
+    for first, last in candidates:
+        for match in agreements.INSTRUMENT.finditer(text, first, last):
+            if spans and match.start() < spans[-1][1]:
+                continue
+            spans.append(sentence_around(text, match.start()))
     return spans
+
+
+def _find_all(text: str, part: str) -> Iterator[int]:
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def sentence_around(text: str, at: int) -> tuple[int, int]:

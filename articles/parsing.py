@@ -744,7 +744,8 @@ def parse_text(text: str) -> ParsedArticle:
         dateline = _match_dateline(" ".join(paragraphs[0]))
         if dateline:
             dateline_place, dateline_agency = dateline.place, dateline.agency
-            if dateline.date and (found := dates.dateline_candidate(dateline.date, normalised)):
+            # The weakest evidence: read only when nothing else shows the date.
+            if dateline.date and not candidates and (found := dates.dateline_candidate(dateline.date, normalised)):
                 candidates.append(found)
             if dateline.rest:
                 paragraphs[0] = [dateline.rest]
