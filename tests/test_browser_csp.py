@@ -93,7 +93,7 @@ def test_the_admin_runs_under_the_policy_autocompletes_and_all(watched, story):
     assert problems == {}
     # The scripts work, not only load: the add form fills the slug in from the headline as one types.
     watched.goto("/admin/articles/article/add/")
-    watched.get_by_label("Headline").press_sequentially("Defence ties deepen")
+    watched.locator("#id_headline").press_sequentially("Defence ties deepen")
     assert watched.get_by_label("Slug").input_value() == "defence-ties-deepen"
 
 
