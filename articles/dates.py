@@ -42,15 +42,15 @@ class Candidate:
 _INFO = dateutil_parser.parserinfo()
 _MONTH_NAMES = sorted({name for names in _INFO.MONTHS for name in names}, key=len, reverse=True)
 _WEEKDAY_NAMES = sorted({name for names in _INFO.WEEKDAYS for name in names}, key=len, reverse=True)
-_MONTH = rf"(?:{'|'.join(_MONTH_NAMES)})\.?"
+MONTH = rf"(?:{'|'.join(_MONTH_NAMES)})\.?"
 _WEEKDAY = rf"(?:{'|'.join(_WEEKDAY_NAMES)})\.?,?"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
 # A day, month and year in any of the orders the news writes them, or ISO; a time may stand before or after.
 DATE = re.compile(
     rf"(?<![\w-])(?:{_WEEKDAY}\s+)?"
-    rf"(?P<date>{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}}"
+    rf"(?P<date>{DAY}\s+{MONTH},?\s+{_YEAR}|{MONTH}\s+{DAY},?\s+{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}/{_YEAR})(?![\w-])",
     re.IGNORECASE,
 )
@@ -65,7 +65,7 @@ _BESIDE_DATE = re.compile(
     re.IGNORECASE,
 )
 DATELINE_DATE = re.compile(
-    rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})", re.I
+    rf"(?P<month>{MONTH})\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH})", re.I
 )
 YEAR = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
 # Longer than this, a line is prose or a list of links, not a date line.

@@ -169,6 +169,9 @@ class KnownOfficial:
     country: str | None = None  # ISO alpha-2
     role: str = ""
 
+    def with_alias(self, alias: str) -> KnownOfficial:
+        return replace(self, aliases=(*self.aliases, alias))
+
 
 @dataclass(frozen=True)
 class KnownAgreement:

@@ -233,16 +233,7 @@ def learn(vocabulary: Vocabulary, findings: Findings) -> None:
         if finding.official is None:
             vocabulary.add_official(KnownOfficial(None, finding.name, (), finding.country, finding.role))
         elif finding.new_alias:
-            official = finding.official
-            vocabulary.add_official(
-                KnownOfficial(
-                    official.id,
-                    official.name,
-                    (*official.aliases, finding.new_alias),
-                    official.country,
-                    official.role,
-                )
-            )
+            vocabulary.add_official(finding.official.with_alias(finding.new_alias))
     for finding in findings.agreements:
         if finding.agreement is None:
             vocabulary.add_agreement(

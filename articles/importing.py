@@ -272,17 +272,8 @@ class Importer:
             if finding.official is not None:
                 official_ids.append(reading(finding.official.id))
                 if finding.new_alias and self._add_alias(OfficialAlias, finding.official.id, finding.new_alias):
-                    official = finding.official
-                    pending.append(
-                        KnownOfficial(
-                            official.id,
-                            official.name,
-                            (*official.aliases, finding.new_alias),
-                            official.country,
-                            official.role,
-                        )
-                    )
-                    new_entries.append(f"alias {finding.new_alias!r} of {official.name}")
+                    pending.append(finding.official.with_alias(finding.new_alias))
+                    new_entries.append(f"alias {finding.new_alias!r} of {finding.official.name}")
                 continue
             official, created = Official.objects.get_or_create(
                 name__iexact=finding.name,

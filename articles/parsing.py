@@ -380,12 +380,10 @@ def _parse_marker_date(value: str) -> datetime.date | None:
 
 
 # --- Dateline ----------------------------------------------------------------------------------
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+# Month names and days as articles/dates.py reads them (python-dateutil's names).
+_MONTH = dates.MONTH
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY = dates.DAY
 _DATE = rf"(?:(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+\d{{4}})?|{_WEEKDAY})"
 _PLACE = r"(?P<place>[^\W\d_][\w'’.\-]*(?:\ [^\W\d_][\w'’.\-]*){0,5})"
 _COUNTRY = r"\s*\[[^\[\]]{1,40}\]"

@@ -8,7 +8,7 @@ from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.models.signals import post_migrate, pre_migrate
 
-from . import caching, counting, search
+from . import caching, counting, search, triggers
 from .models import CacheGeneration, Country
 
 
@@ -40,15 +40,7 @@ def before_migrate(sender, using, **kwargs):
     names the old one then fails the rename ("error in trigger …: no such table: main.articles_article"), so a
     migration that adds a column to stories would fail on any database that has been migrated before.
     """
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name LIKE 'articles\\_%' ESCAPE '\\'"
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f"DROP TRIGGER IF EXISTS {connection.ops.quote_name(name)}")
+    triggers.drop_sqlite(using, table_prefix="articles_")
 
 
 def connect(app_config):

@@ -21,3 +21,17 @@ def drop(using: str, *, suffix: str, functions: list[str]) -> None:
         elif connection.vendor == "postgresql":
             for function in functions:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")
+
+
+def drop_sqlite(using: str, *, table_prefix: str) -> None:
+    """Drop every SQLite trigger on the tables whose names begin with `table_prefix` (nothing elsewhere)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(tbl_name, 1, %s) = %s",
+            [len(table_prefix), table_prefix],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {connection.ops.quote_name(name)}")
