@@ -10,6 +10,7 @@ field. A bare "the agreement" with no subject and no name refers to one already 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -210,6 +211,7 @@ class Reading:
     end: int
     confidence: float
     sentence_start: int = 0
+    language: str = "en"
 
 
 def kind_of(written: str) -> str:
@@ -408,3 +410,263 @@ def _proper_name(before: str, written: str) -> str:
     if not name or name.split()[-1].lower() in {"of", "on", "for", "and", "the", "de", "in"}:
         return ""
     return f"{name} {written}"
+
+
+# Other languages. A story in French, Portuguese, Spanish, German or Indonesian is read with that language's
+# words for the instruments, for what happened to them and for what they cover; what the instrument is called
+# there ("Memorando de entendimento sobre a cooperação no campo financeiro") is kept as written, as its name.
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's wording of instruments and of what happens to them."""
+
+    language: str
+    instruments: tuple[tuple[str, str], ...]  # (pattern, kind), matched in any case
+    status_verbs: tuple[tuple[str, str], ...]  # (status, pattern), the strongest first
+    not_yet: str  # a signing still to come: "será assinado", "soll unterzeichnet werden"
+    connectors: str  # what links a kind to what it covers: "sobre", "dans le domaine de", "zur"
+    stops: str  # words that end what an instrument covers: "entre", "avec", "mit"
+    function_words: frozenset[str]  # common words of the language, to tell it from the others
+
+    @functools.cached_property
+    def instrument(self) -> re.Pattern:
+        return re.compile(r"\b(?:" + "|".join(pattern for pattern, _kind in self.instruments) + r")\b", re.I)
+
+    @functools.cached_property
+    def kinds(self) -> list[tuple[re.Pattern, str]]:
+        return [(re.compile(pattern, re.I), kind) for pattern, kind in self.instruments]
+
+    @functools.cached_property
+    def statuses(self) -> list[tuple[str, re.Pattern]]:
+        return [(status, re.compile(rf"\b(?:{verbs})\b", re.I)) for status, verbs in self.status_verbs]
+
+    @functools.cached_property
+    def subject_after(self) -> re.Pattern:
+        return re.compile(
+            rf"^\s*(?:\([^()]{{1,40}}\)\s*)?,?\s*(?:{self.connectors})\s*(?P<subject>[^,;:.()\"“”«»]{{2,160}})",
+            re.I,
+        )
+
+    @functools.cached_property
+    def subject_end(self) -> re.Pattern:
+        return re.compile(rf"(?:^|\s+)(?:{self.stops})\b.*$", re.I | re.S)
+
+    def kind_of(self, written: str) -> str:
+        return next((kind for pattern, kind in self.kinds if pattern.fullmatch(written)), "agreement")
+
+    def status_of(self, sentence: str) -> str | None:
+        found = next((status for status, pattern in self.statuses if pattern.search(sentence)), None)
+        if found == Status.SIGNED and re.search(self.not_yet, sentence, re.I):
+            return Status.ANNOUNCED
+        return found
+
+
+LEXICONS = (
+    Lexicon(
+        "pt",
+        instruments=(
+            (r"memorandos? de entendimento", "mou"),
+            (r"memorandos? de coopera[çc][ãa]o", "moc"),
+            (r"(?:cartas?|declara[çc](?:[ãa]o|[õo]es)) de inten[çc](?:[ãa]o|[õo]es)", "letter_of_intent"),
+            (r"planos? de a[çc](?:[ãa]o|[õo]es)", "action_plan"),
+            (r"acordos?[- ]quadros?", "framework"),
+            (r"acordos? de livre[- ]com[ée]rcio", "fta"),
+            (r"(?:acordos?|tratados?) (?:bilaterais? )?de (?:prote[çc][ãa]o de )?investimentos?", "bit"),
+            (r"acordos?|conv[êe]nios?", "agreement"),
+            (r"tratados?", "treaty"),
+            (r"protocolos?", "protocol"),
+            (r"declara[çc](?:[ãa]o|[õo]es) conjuntas?", "declaration"),
+            (r"contratos?", "contract"),
+            (r"roteiros?", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"(?:entrou|entra|entraram|entrar[áa]) em vigor|vigente"),
+            (Status.RATIFIED, r"ratific\w*"),
+            (Status.TERMINATED, r"denunci(?:ou|ado|ada)|rescindi\w*"),
+            (Status.SUSPENDED, r"suspen(?:so|sa|deu|der)\w*"),
+            (Status.SIGNED, r"assina\w*|firma(?:do|da|dos|das|ram|ram|ou)|celebra(?:do|da|dos|das|ram|ou)"),
+            (Status.NEGOTIATING, r"negocia\w*"),
+            (Status.ANNOUNCED, r"anunci\w*|prev(?:ê|isto|ista)"),
+        ),
+        not_yet=r"\b(?:ser[áa]|ser[ãa]o|deve(?:r[áa])?|devem|vai|v[ãa]o|pretende\w*)\s+(?:\w+\s+)?(?:ser )?assina",
+        connectors=r"sobre|relativ[oa]s? (?:a|à|ao|aos|às)|referentes? (?:a|à|ao)|na [áa]rea d[eao]s?"
+        r"|no campo d[eao]s?|no [âa]mbito d[eao]s?|em mat[ée]ria de|para (?:a |o )?|de|d[oa]s?",
+        stops=r"entre|com|pelo|pela|por|durante|que|assinad\w+|firmad\w+",
+        function_words=frozenset("o os as da do das dos em com uma para não que são pelo pela também".split()),
+    ),
+    Lexicon(
+        "es",
+        instruments=(
+            (r"memor[áa]ndums? de entendimiento|memorandos? de entendimiento", "mou"),
+            (r"cartas? de intenci[óo]n(?:es)?|declaraci[óo]n(?:es)? de intenci[óo]n(?:es)?", "letter_of_intent"),
+            (r"planes? de acci[óo]n", "action_plan"),
+            (r"acuerdos?[- ]marcos?", "framework"),
+            (r"tratados? de libre comercio|acuerdos? de libre comercio", "fta"),
+            (r"acuerdos?|convenios?", "agreement"),
+            (r"tratados?", "treaty"),
+            (r"protocolos?", "protocol"),
+            (r"declaraci[óo]n(?:es)? conjuntas?", "declaration"),
+            (r"contratos?", "contract"),
+            (r"hojas? de ruta", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"(?:entr[óo]|entra|entraron|entrar[áa]) en vigor|vigente"),
+            (Status.RATIFIED, r"ratific\w*"),
+            (Status.SUSPENDED, r"suspend\w*"),
+            (Status.SIGNED, r"firma(?:do|da|dos|das|ron|n)|firm[óo]|suscri\w*|rubric\w*"),
+            (Status.NEGOTIATING, r"negocia\w*"),
+            (Status.ANNOUNCED, r"anunci\w*|prev(?:é|isto|ista)"),
+        ),
+        not_yet=r"\b(?:ser[áa]n?|deber[áa]n?|va|van|prev(?:é|én)|pretende\w*)\s+(?:\w+\s+)?(?:a )?(?:ser )?firma",
+        connectors=r"sobre|relativ[oa]s? (?:a|al)|en (?:el|los) [áa]mbitos? de|en materia de|en el campo de"
+        r"|para (?:el |la )?|de|del",
+        stops=r"entre|con|por|durante|que|firmad\w+",
+        function_words=frozenset("el los las del una para con que por entre también según como más".split()),
+    ),
+    Lexicon(
+        "fr",
+        instruments=(
+            (r"protocoles? d['’]accord|m[ée]morandums? d['’](?:entente|accord)", "mou"),
+            (r"(?:lettres?|d[ée]clarations?) d['’]intention", "letter_of_intent"),
+            (r"plans? d['’]action", "action_plan"),
+            (r"accords?[- ]cadres?", "framework"),
+            (r"accords? de libre[- ][ée]change", "fta"),
+            (r"accords?|conventions?", "agreement"),
+            (r"trait[ée]s?", "treaty"),
+            (r"protocoles?", "protocol"),
+            (r"d[ée]clarations? conjointes?", "declaration"),
+            (r"arrangements?", "arrangement"),
+            (r"contrats?", "contract"),
+            (r"feuilles? de route", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"(?:entr[ée]e?s?|entre|entrera|entrent) en vigueur"),
+            (Status.RATIFIED, r"ratifi\w*"),
+            (Status.TERMINATED, r"d[ée]nonc[ée]\w*|r[ée]sili\w*"),
+            (Status.SUSPENDED, r"suspend\w*"),
+            (Status.SIGNED, r"sign[ée]e?s?|signent|signature|paraph[ée]\w*|conclu(?:e|s|es)?"),
+            (Status.NEGOTIATING, r"n[ée]goci\w*"),
+            (Status.ANNOUNCED, r"annonc\w*|pr[ée]vu\w*"),
+        ),
+        not_yet=r"\b(?:sera|seront|devr(?:a|ont)|va|vont|doi(?:t|vent))\s+(?:\w+\s+)?(?:[êe]tre )?sign",
+        connectors=r"relati(?:f|ve|fs|ves) (?:à la |à l['’]|au |aux |à )|portant sur (?:la |le |les |l['’])?"
+        r"|dans les? domaines? d(?:e la |e l['’]|u |es |e )|en mati[èe]re d(?:e la |e l['’]|u |es |e )"
+        r"|sur (?:la |le |les |l['’])?"
+        r"|pour (?:la |le |les |l['’])?|d(?:e la |e l['’]|u |es |e |['’])",
+        stops=r"entre|avec|par|lors|qui|que|sign[ée]e?s?",
+        function_words=frozenset("le la les des du une est avec pour dans qui sur par aux également".split()),
+    ),
+    Lexicon(
+        "de",
+        instruments=(
+            (r"absichtserkl[äa]rung(?:en)?", "letter_of_intent"),
+            (r"aktionspl[äa]ne?n?|aktionsplans?", "action_plan"),
+            (r"rahmenabkommens?", "framework"),
+            (r"freihandelsabkommens?", "fta"),
+            (r"investitions(?:schutz)?abkommens?", "bit"),
+            (r"[\w-]*abkommens?", "agreement"),
+            (r"[\w-]*vertrag(?:es|s)?|[\w-]*vertr[äa]ge", "treaty"),
+            (r"absichtserkl[äa]rungen|gemeinsame[nr]? erkl[äa]rung(?:en)?", "declaration"),
+            (r"memorandum of understanding|memorandums?", "mou"),
+            (r"protokolls?|protokolle", "protocol"),
+            (r"fahrpl[äa]ne?n?|fahrplans?", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"in kraft (?:getreten|treten|tritt|trat)"),
+            (Status.RATIFIED, r"ratifizier\w*"),
+            (Status.TERMINATED, r"gek[üu]ndigt|k[üu]ndig(?:t|en|te)"),
+            (Status.SUSPENDED, r"ausgesetzt|aussetz\w*"),
+            (Status.SIGNED, r"unterzeichne\w*|unterzeichnung|unterschrieben|geschlossen|schlossen"),
+            (Status.NEGOTIATING, r"verhandl\w*|verhandel\w*"),
+            (Status.ANNOUNCED, r"angek[üu]ndigt|vorgesehen|geplant"),
+        ),
+        not_yet=r"\b(?:soll(?:en)?|werden|wird|vorgesehen|geplant)\b",
+        connectors=r"(?:zur|zum|über die|über den|über das|über|im bereich(?: der| des)?|für die|für den|für)",
+        stops=r"zwischen|mit|von|durch|bei|der|die|das|und|sowie",
+        function_words=frozenset("der die das und ist nicht mit von zu den dem im auch sich eine für".split()),
+    ),
+    Lexicon(
+        "id",
+        instruments=(
+            (r"nota kesepahaman|memorandum (?:saling pengertian|kesepahaman)|mou", "mou"),
+            (r"surat (?:pernyataan )?(?:minat|kehendak)", "letter_of_intent"),
+            (r"rencana aksi", "action_plan"),
+            (r"perjanjian perdagangan bebas", "fta"),
+            (r"perjanjian|persetujuan|kesepakatan", "agreement"),
+            (r"traktat", "treaty"),
+            (r"protokol", "protocol"),
+            (r"pernyataan bersama|deklarasi bersama", "declaration"),
+            (r"kontrak", "contract"),
+            (r"peta jalan", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"mulai berlaku|berlaku efektif"),
+            (Status.RATIFIED, r"meratifikasi|diratifikasi|ratifikasi"),
+            (Status.SIGNED, r"menandatangani|ditandatangani|penandatanganan|meneken|diteken"),
+            (Status.NEGOTIATING, r"merundingkan|perundingan|negosiasi"),
+            (Status.ANNOUNCED, r"mengumumkan|diumumkan|direncanakan"),
+        ),
+        not_yet=r"\b(?:akan|rencananya|direncanakan)\s+(?:\w+\s+)?(?:menandatangani|ditandatangani)",
+        # Indonesian writes what an instrument covers right after it: "perjanjian pertahanan strategis".
+        connectors=r"tentang|mengenai|di bidang|dalam bidang|untuk|kerja ?sama(?: di bidang)?|(?=[^\W\d_])",
+        stops=r"antara|dengan|oleh|yang|pada|di|bersama|itu|ini|tersebut|adalah|akan|telah|dan|hari",
+        function_words=frozenset("yang dan di dengan untuk dari ini itu pada dalam akan adalah juga oleh".split()),
+    ),
+)
+ENGLISH_WORDS = frozenset("the of and to in is that for with on as was by at from".split())
+_FUNCTION_WORD = re.compile(r"[^\W\d_]+")
+LANGUAGE_SAMPLE = 4000  # characters read to tell the language: a story's first paragraphs
+
+
+def lexicon_of(text: str) -> Lexicon | None:
+    """The lexicon of the language a story is written in; None for English, or a language without one."""
+    words = _FUNCTION_WORD.findall(text[:LANGUAGE_SAMPLE].lower())
+    english = sum(word in ENGLISH_WORDS for word in words)
+    best, best_count = None, english
+    for lexicon in LEXICONS:
+        count = sum(word in lexicon.function_words for word in words)
+        if count > best_count * 1.5 and count >= 5:
+            best, best_count = lexicon, count
+    return best
+
+
+def read_foreign_sentence(
+    text: str, start: int, end: int, lexicon: Lexicon, previous_status: str | None = None
+) -> list[Reading]:
+    """The agreements one sentence in another language reports, each named as it is written there."""
+    sentence = text[start:end]
+    status = lexicon.status_of(sentence) or previous_status
+    readings = []
+    for match in lexicon.instrument.finditer(sentence):
+        written = match.group()
+        kind = lexicon.kind_of(written)
+        after = sentence[match.end() :]
+        subject_match = lexicon.subject_after.match(after)
+        subject = ""
+        if subject_match:
+            subject = lexicon.subject_end.sub("", subject_match["subject"]).strip(" .")
+            subject = _FOREIGN_ARTICLE.sub("", " ".join(subject.split()[: MAX_SUBJECT_WORDS + 2]))
+        # A compound names what it covers ("Freundschaftsvertrag"); a lone kind ("o acordo") names nothing.
+        compound = lexicon.language == "de" and written.lower() not in {p.lower() for p in _GERMAN_BARE_KINDS}
+        if not subject and not compound and kind not in SPEAKING_KINDS:
+            continue  # "o acordo", "l'accord": one the story has named, or too little to file
+        if status is None and not compound:
+            continue
+        phrase = sentence[match.start() : match.end() + (subject_match.end() if subject else 0)]
+        if subject:
+            phrase = phrase[: phrase.lower().rindex(subject.lower()) + len(subject)]
+        name = " ".join(phrase.split())
+        name = name[:1].upper() + name[1:]
+        reading_status = status or Status.REFERRED
+        confidence = 0.8 if reading_status in {Status.SIGNED, Status.RATIFIED, Status.IN_FORCE} else 0.6
+        readings.append(
+            Reading(
+                kind, reading_status, subject.lower(), name, "", sentence, start + match.start(),
+                start + match.end(), confidence, sentence_start=start, language=lexicon.language,
+            )
+        )  # fmt: skip
+    return readings
+
+
+_FOREIGN_ARTICLE = re.compile(r"^(?:(?:a|o|as|os|la|le|les|el|los|las|die|der|das|den|dem)\s+|l['’])", re.I)
+# German kinds written alone, with nothing compounded before them.
+_GERMAN_BARE_KINDS = ("abkommen", "abkommens", "vertrag", "vertrages", "vertrags", "verträge", "vertrage")

@@ -437,7 +437,9 @@ def _translated_names() -> list[tuple[str, str]]:
                 continue
             for english in {country.name, getattr(country, "common_name", country.name)}:
                 translated = catalog.gettext(english)
-                if translated != english and "," not in translated and len(translated) >= TRANSLATED_MIN_CHARS:
+                # Short names are often words too ("Peru" is English already); "Perú" or "Irã" is none.
+                short = len(translated) < TRANSLATED_MIN_CHARS and translated.isascii()
+                if translated != english and "," not in translated and not short:
                     found.append((country.alpha_2, translated))
     return found
 

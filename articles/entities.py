@@ -778,11 +778,21 @@ def find_agreements(
     for first, end, agreement in vocabulary.agreement_index.find(stream):
         findings.setdefault(agreement.name, _known(agreement))
         named.append(tokens.span(first, end))
-    for start, end in _instrument_sentences(text):
-        previous_status = (
-            agreements.status_of(text[sentence_around(text, start - 2)[0] : start]) if start > 1 else None
-        )
-        for reading in agreements.read_sentence(text, start, end, previous_status):
+    lexicon = agreements.lexicon_of(text)
+    status_of = lexicon.status_of if lexicon else agreements.status_of
+    previous_span, carried = None, None
+    for start, end in _instrument_sentences(text, lexicon):
+        before = sentence_around(text, start - 2) if start > 1 else None
+        previous_status = status_of(text[before[0] : start]) if before else None
+        if previous_status is None and before is not None and previous_span == before:
+            previous_status = carried  # a list, one instrument a line, under "the following were signed:"
+        if lexicon:
+            readings = agreements.read_foreign_sentence(text, start, end, lexicon, previous_status)
+        else:
+            readings = agreements.read_sentence(text, start, end, previous_status)
+        previous_span = (start, end)
+        carried = next((r.status for r in readings if r.status != agreements.Status.REFERRED), None)
+        for reading in readings:
             if any(a <= reading.end and reading.start <= b for a, b in named):
                 continue  # the known agreement written there
             finding = _finding(reading, text, vocabulary, story_countries, published_on)
@@ -804,7 +814,7 @@ def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bo
     )
 
 
-def _instrument_sentences(text: str) -> list[tuple[int, int]]:
+def _instrument_sentences(text: str, lexicon: agreements.Lexicon | None = None) -> list[tuple[int, int]]:
     """The sentences that name an instrument, in order.
 
     INSTRUMENT tried at every position of a story cost more than the rest of the reading. Every instrument's
@@ -812,8 +822,9 @@ def _instrument_sentences(text: str) -> list[tuple[int, int]]:
     sentences around those are searched; a text with one of ODD_CASE_LETTERS, which IGNORECASE folds unlike
     lower(), is searched whole.
     """
-    if any(letter in text for letter in ODD_CASE_LETTERS):
-        candidates = [(0, len(text))]
+    instrument = lexicon.instrument if lexicon else agreements.INSTRUMENT
+    if lexicon or any(letter in text for letter in ODD_CASE_LETTERS):
+        candidates = [(0, len(text))]  # stories in other languages are rare: no anchors of their own
     else:
         lowered = text.lower()
         positions = sorted(
@@ -827,7 +838,7 @@ def _instrument_sentences(text: str) -> list[tuple[int, int]]:
             candidates.append(sentence_around(text, at))
     spans: list[tuple[int, int]] = []
     for first, last in candidates:
-        for match in agreements.INSTRUMENT.finditer(text, first, last):
+        for match in instrument.finditer(text, first, last):
             if spans and match.start() < spans[-1][1]:
                 continue
             spans.append(sentence_around(text, match.start()))
@@ -874,11 +885,14 @@ def _finding(
     parties = _parties(between_match.group(0) if between_match else "", story_countries, sentence)
     topics = topics_in(reading.proper_name or reading.subject)
     evidence = " ".join(sentence.split())
-    if reading.status in {agreements.Status.SIGNED, agreements.Status.REFERRED}:
+    # A subject in another language has no topics to tell one signing from another: never the same by them.
+    if reading.language == "en" and reading.status in {agreements.Status.SIGNED, agreements.Status.REFERRED}:
         known = _same_signing(vocabulary, reading.kind, topics, parties, published_on)
         if known is not None:
             return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
     name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties)
+    if reading.language != "en":
+        name = " ".join(["–".join(parties), name]).strip()  # "Brazil–China Acordo sobre trocas de moedas locais"
     return AgreementFinding(
         None,
         name,

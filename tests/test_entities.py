@@ -417,3 +417,78 @@ def test_chrome_fragments_references_back_and_counts_are_no_new_agreement(text):
 def test_titles_in_other_languages_introduce_officials(text, name, role):
     [person] = find_entities(text, Vocabulary()).officials
     assert (person.name, person.role) == (name, role)
+
+
+# Stories in other languages: written here in the shapes real pages use, with made-up details.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "O presidente do Chile e o presidente do Peru assinaram nesta terça-feira em Lima um memorando de "
+            "entendimento sobre a cooperação no campo da pesca. O governo disse que os dois países vão crescer.",
+            [("Chile–Peru Memorando de entendimento sobre a cooperação no campo da pesca", "mou", "signed")],
+        ),
+        (
+            "Le Chili et le Pérou ont signé mardi à Lima une déclaration d’intention relative à la coopération "
+            "dans le domaine du sport. Les deux pays sont des partenaires pour la paix et pour le commerce.",
+            [
+                (
+                    "Chile–Peru Déclaration d’intention relative à la coopération dans le domaine du sport",
+                    "letter_of_intent",
+                    "signed",
+                )
+            ],
+        ),
+        (
+            "Los ministros de Chile y Perú firmaron el lunes en Lima un acuerdo sobre la pesca artesanal. "
+            "También dijo el gobierno que los dos países son socios para la paz y que el comercio crece.",
+            [("Chile–Peru Acuerdo sobre la pesca artesanal", "agreement", "signed")],
+        ),
+        (
+            "Chile und Peru haben am Montag in Lima ein Fischereiabkommen unterzeichnet. Die beiden Länder und "
+            "die Regierungen sind sich in der Frage der Fischerei auch einig, sagte der Minister mit Nachdruck.",
+            [("Chile–Peru Fischereiabkommen", "agreement", "signed")],
+        ),
+        (
+            "Presiden Chile hari ini menandatangani perjanjian perikanan bersama Presiden Peru di Lima. "
+            "Perjanjian itu adalah yang pertama dan akan memperkuat hubungan kedua negara dengan baik.",
+            [("Chile–Peru Perjanjian perikanan", "agreement", "signed")],
+        ),
+    ],
+)
+def test_stories_in_other_languages_get_their_agreements_named_as_written(text, expected):
+    assert readings(text) == expected
+
+
+def test_a_list_under_a_line_that_says_they_were_signed_is_one_signing_each_line():
+    text = (
+        "O presidente do Chile e o presidente do Peru estiveram em Lima. Confira a lista dos atos assinados:\n"
+        "Acordo sobre trocas de moedas locais\n"
+        "Memorando de entendimento na área de medidas sanitárias\n"
+        "Protocolo de monitoramento do plano de cooperação\n"
+    )
+    assert [(kind, status) for _name, kind, status in readings(text)] == [
+        ("agreement", "signed"),
+        ("mou", "signed"),
+        ("protocol", "signed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A signing still to come is no signing; a bare "o acordo" names nothing.
+        "O ministro disse que o acordo será assinado em breve pelos dois países, que são parceiros antigos.",
+        "Le ministre a rappelé que l'accord a été signé et que les deux pays sont des partenaires pour la paix.",
+    ],
+)
+def test_a_bare_kind_or_a_signing_to_come_in_another_language_is_no_new_signing(text):
+    assert [status for _name, _kind, status in readings(text)] in ([], ["announced"])
+
+
+def test_an_english_story_is_read_with_english_words_even_when_it_quotes_another_language():
+    text = (
+        "Chile and Peru signed an MoU on fisheries in Lima on Monday. The minister called it, in Spanish, "
+        "'un acuerdo histórico para la pesca', and said the two countries would work on it."
+    )
+    assert readings(text) == [("Chile–Peru Fisheries MoU", "mou", "signed")]
