@@ -214,6 +214,7 @@ class AgreementFinding:
     status: str = "signed"  # what the story says happened to it (agreements.Status)
     evidence: str = ""
     confidence: float = 1.0
+    acronym: str = ""  # the short form the story defines for a new one: "RAA"
 
 
 @dataclass(frozen=True)
@@ -775,9 +776,13 @@ def find_agreements(
     """Known agreements by name or alias, then each instrument a sentence reports (articles/agreements.py)."""
     findings: dict[str, AgreementFinding] = {}
     named: list[tuple[int, int]] = []  # where known agreements are written
+    story_parties = {name_key(country_by_code(code).name) for code in story_countries}
     for first, end, agreement in vocabulary.agreement_index.find(stream):
+        start, stop = tokens.span(first, end)
+        if _is_acronym(text[start:stop]) and not agreement.party_keys <= story_parties:
+            continue  # "the RAA" names Japan and the Philippines' agreement only in a story about the two
         findings.setdefault(agreement.name, _known(agreement))
-        named.append(tokens.span(first, end))
+        named.append((start, stop))
     lexicon = agreements.lexicon_of(text)
     status_of = lexicon.status_of if lexicon else agreements.status_of
     previous_span, carried = None, None
@@ -903,7 +908,12 @@ def _finding(
         status=reading.status,
         evidence=evidence,
         confidence=reading.confidence,
+        acronym=reading.acronym,
     )
+
+
+def _is_acronym(written: str) -> bool:
+    return written.isupper() and len(written) <= 8 and " " not in written
 
 
 _CLAUSE_END = re.compile(r"[.;]")

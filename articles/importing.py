@@ -22,6 +22,7 @@ from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_
 from .models import (
     TAG_THROUGH,
     Agreement,
+    AgreementAlias,
     AgreementKind,
     Article,
     Country,
@@ -301,7 +302,10 @@ class Importer:
                 continue
             agreement = self._new_agreement(finding)
             agreement_ids.append(reading(agreement.pk))
-            pending.append(_known_agreement(agreement, aliases=()))
+            acronym = (finding.acronym,) if finding.acronym else ()
+            if acronym and not self._add_alias(AgreementAlias, agreement.pk, finding.acronym):
+                acronym = ()  # another agreement's short form already
+            pending.append(_known_agreement(agreement, aliases=acronym))
             new_entries.append(f"agreement {agreement.name}")
 
         country_ids = [
