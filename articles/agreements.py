@@ -28,17 +28,20 @@ INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"(?:bilateral |local )?currency swap(?: (?:agreements?|arrangements?|lines?|deals?))?", "currency_swap"),
     (
         r"(?:purchase|supply|procurement|sales?) (?:contracts?|agreements?|deals?)"
-        r"|deals? to (?:buy|purchase|acquire|supply)"
-        r"|contracts? (?:to|for) (?:buy|purchase|acquire|supply|build|deliver)",
+        r"|deals? to (?:buy|purchase|procure|acquire|supply)"
+        r"|contracts? (?:to|for) (?:buy|purchase|procure|acquire|supply|build|deliver)",
         "contract",
     ),
     (r"(?:co-?operation |security |defen[cs]e )?arrangements?", "arrangement"),
-    (r"framework agreements?", "framework"),
+    (r"framework agreements?|(?:joint|security|defen[cs]e|strategic) framework", "framework"),
     (r"(?:joint )?action plans?", "action_plan"),
     (r"road ?maps?", "roadmap"),
     (r"treat(?:y|ies)", "treaty"),
     (r"protocols?", "protocol"),
-    (r"joint declarations?|declarations?", "declaration"),
+    (
+        r"joint (?:declarations?|statements?|visions?(?: statements?)?)|declarations?|vision statements?",
+        "declaration",
+    ),
     (r"agreements?|pacts?|accords?", "agreement"),
 )
 ACRONYMS: tuple[tuple[str, str], ...] = (
@@ -46,7 +49,7 @@ ACRONYMS: tuple[tuple[str, str], ...] = (
     (r"MoCs?|MOCs?", "moc"),
     (r"LoIs?|LOIs?", "letter_of_intent"),
     (r"CEPA|CECA|EPA", "cepa"),
-    (r"FTAs?", "fta"),
+    (r"FTAs?|PTAs?", "fta"),
     (r"BITs?|BIPPAs?", "bit"),
     (r"IGAs?", "iga"),
 )
@@ -73,9 +76,9 @@ KIND_LABELS = {
 # only searches the sentences around them (entities._instrument_sentences); a test holds the two ways equal.
 ANCHORS = (
     "memorand", "intent", "agreement", "pact", "deal", "treat", "swap", "contract", "arrangement", "plan",
-    "road", "protocol", "declaration", "accord",
+    "road", "protocol", "declaration", "accord", "framework", "statement", "vision",
 )  # fmt: skip
-ACRONYM_ANCHORS = ("MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "BIT", "BIPPA", "IGA")
+ACRONYM_ANCHORS = ("MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "PTA", "BIT", "BIPPA", "IGA")
 INSTRUMENT = re.compile(
     r"\b(?:"
     + "|".join(f"(?i:{pattern})" for pattern, _kind in INSTRUMENTS)
@@ -108,7 +111,7 @@ STATUS_VERBS: tuple[tuple[str, str], ...] = (
     (
         Status.IN_FORCE,
         r"(?:came|come|comes|coming|entered|enter|enters|entering|went|go|goes) into (?:force|effect)"
-        r"|took effect|takes effect|in force\b|became effective|operationali[sz]ed",
+        r"|took effect|takes effect|in force\b|became effective|operationali[sz]ed|effective from",
     ),
     (Status.RATIFIED, r"ratif(?:y|ied|ies|ying|ication)"),
     (Status.TERMINATED, r"terminat(?:e|ed|es|ing|ion)|scrap(?:ped|s)?|withdr[ae]w from|revok(?:e|ed)|annull?ed"),
@@ -117,14 +120,15 @@ STATUS_VERBS: tuple[tuple[str, str], ...] = (
     (
         Status.SIGNED,
         r"sign(?:ed|s|ing)?|ink(?:ed|s|ing)?|conclud(?:e|ed|es|ing)|exchang(?:ed|e) (?:of )?|initial(?:l)?ed"
-        r"|entered into",
+        r"|entered into|newly[- ]reached|reached (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord|pact)",
     ),
     (
         Status.NEGOTIATING,
-        r"negotiat\w*|talks (?:on|over|about|for)|resum(?:e|ed|es|ing)|finali[sz](?:e|ing)|nearing"
+        r"negotiat\w*|talks (?:on|over|about|for)|talk(?:s|ed)? about|resum(?:e|ed|es|ing)|finali[sz](?:e|ing)"
+        r"|nearing"
         r"|(?:will|would|to|plan to|expected to|set to|hope to|aim to) sign|discuss(?:ed|es|ing)?|propos(?:ed|al)",
     ),
-    (Status.ANNOUNCED, r"announc(?:e|ed|es|ing)|agreed to (?:conclude|sign|work|launch)"),
+    (Status.ANNOUNCED, r"announc(?:e|ed|es|ing)|agreed to (?:conclude|sign|work|launch)|approv(?:e|ed|es|al)"),
 )
 _STATUS_PATTERNS = [(status, re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)) for status, verbs in STATUS_VERBS]
 # Future or hoped-for signings are talks, not signings.
@@ -147,7 +151,7 @@ _NOT_SUBJECT_WORDS = frozenset(
     one another each both all such said existing previous earlier latest recent initial long-term
     short-term closer deeper greater enhanced stronger strengthened mutual mutually beneficial comprehensive
     most more less significant important biggest largest crucial ambitious vital much-needed so-called
-    groundbreaking ground-breaking milestone flagship
+    groundbreaking ground-breaking milestone flagship ever current practical mega big huge
     """.split()
 )
 # What an agreement covers, after its kind: "on X", "for X", "in the field(s) of X", "regarding X".
@@ -164,7 +168,8 @@ SUBJECT_AFTER = re.compile(
 )
 # Where a subject's words stop: a new clause, a place or time, or the parties.
 SUBJECT_END = re.compile(
-    r"\s+(?:between|with|which|that|who|while|during|at|in|as|after|before|when|where|was|were|is|are|has|have|had|"
+    r"\s+(?:and\s+[a-z]+ed|following|amid|alongside|including|"
+    r"between|with|which|that|who|while|during|at|in|as|after|before|when|where|was|were|is|are|has|have|had|"
     r"will|would|to be|signed|inked|by|from|under|through|(?:next|last|this|later this|earlier this) "
     r"(?:week|month|year)|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday)|in (?:[A-Z]|19|20)|on \d|on (?:January|February|March|April|May|June|July|August|September|"
@@ -242,12 +247,22 @@ _TIME_PHRASE = re.compile(
 
 # "in the defence sector", "in the field of health": what it covers, said another way.
 _IN_THE_SECTOR = re.compile(
-    r"^(\s*(?:\([^()]{1,40}\)\s*)?,?\s*)in\s+the\s+([\w -]{2,40}?)\s+(?:sector|field|area|domain)s?\b",
+    r"^(\s*(?:\([^()]{1,40}\)\s*)?,?\s*)in\s+(?:the\s+)?([\w -]{2,40}?)\s+(?:sector|field|area|domain)s?\b",
     re.IGNORECASE,
 )
 
 
+# "between the Government of India and the Government of Sri Lanka on defence cooperation": the parties come
+# between the kind and what it covers.
+_PARTIES_FIRST = re.compile(
+    r"^(\s*(?:\([^()]{1,40}\)\s*)?)between\s+[^.;]{3,200}?\s+"
+    r"(?=(?:on|for|in\s+the\s+fields?\s+of|regarding|concerning)\s)",
+    re.I,
+)
+
+
 def _subject_after(rest: str) -> str:
+    rest = _PARTIES_FIRST.sub(r"\1", rest, count=1)
     rest = _TIME_PHRASE.sub(" ", rest, count=1)
     rest = _IN_THE_SECTOR.sub(r"\1on \2", rest, count=1)
     match = SUBJECT_AFTER.match(rest)
@@ -261,18 +276,22 @@ def _subject_after(rest: str) -> str:
 # our two countries", "an MoU on the sidelines of the summit".
 _NOT_A_SUBJECT = frozenset(
     "our their his her my your history countries nations sides ceremony presence occasion behalf sidelines "
-    "visit meeting summit talks margins course".split()
+    "visit meeting summit talks margins course tune worth million billion trillion crore lakh usd".split()
 )
+# How long it runs, written before what it covers: "a 10-year strategic roadmap".
+_DURATION = re.compile(r"^(?:\d+|one|two|three|four|five|ten|twenty)[- ](?:year|month|day)s?(?:[- ]long)?$", re.I)
 
 
 def _clean_subject(subject: str) -> str:
-    if _NOT_A_SUBJECT & set(subject.lower().split()):
-        return ""
+    if _NOT_A_SUBJECT & set(subject.lower().split()) or INSTRUMENT.search(subject):
+        return ""  # "a roadmap for implementing an MoU" covers no subject of its own
     words = subject.split()
-    while words and words[0].lower() in _NOT_SUBJECT_WORDS:
+    while words and (words[0].lower() in _NOT_SUBJECT_WORDS or _DURATION.match(words[0])):
         words.pop(0)
-    while words and words[-1].lower() in _GENERIC_SUBJECT_WORDS | {"and", "the", "of", "in", "on"}:
+    while words and words[-1].lower() in {"and", "the", "of", "in", "on"}:
         words.pop()
+    if all(word.lower() in _GENERIC_SUBJECT_WORDS for word in words):
+        return ""  # "an MoU on cooperation" says nothing of what it covers
     subject = " ".join(words[: MAX_SUBJECT_WORDS + 1])
     if len(words) > MAX_SUBJECT_WORDS or _TIME_WORDS.match(subject):
         return ""
@@ -294,11 +313,19 @@ SPEAKING_KINDS = {
 
 def _list_after(after: str) -> list[str]:
     """ "on tourism, wildlife and capacity building in public service." -> the subject of each instrument."""
+    after = _PARTIES_FIRST.sub(r"\1", after, count=1)
     match = SUBJECTS_AFTER.match(_IN_THE_SECTOR.sub(r"\1on \2", _TIME_PHRASE.sub(" ", after, count=1), count=1))
     if not match:
         return []
-    items = [_clean_subject(SUBJECT_END.sub("", item).strip(" .")) for item in LIST_SPLIT.split(match["subject"])]
+    items = [
+        _clean_subject(SUBJECT_END.sub("", _LIST_ITEM_LEAD.sub("", item)).strip(" ."))
+        for item in LIST_SPLIT.split(match["subject"])
+    ]
     return [item for item in items if item]
+
+
+# "MoUs for the establishment of a joint commission and for cooperation between…": each item's own link.
+_LIST_ITEM_LEAD = re.compile(r"^(?:for|on|in|to)\s+(?:the\s+)?", re.I)
 
 
 def _subject_before(before: str) -> str:
@@ -309,13 +336,17 @@ def _subject_before(before: str) -> str:
         bare = word.strip(',;:()"“”')
         if bare != word or not bare or not bare.islower() or bare in _NOT_SUBJECT_WORDS or bare in _VERB_WORDS:
             break
+        if bare.endswith(("ed", "ly")) and len(bare) > 4:
+            break  # "hailed the newly reached agreement": verbs and adverbs, not what it covers
         picked.insert(0, bare)
     return _clean_subject(" ".join(picked))
 
 
 _VERB_WORDS = frozenset(
     "signed sign signs signing inked ink concluded conclude ratified ratify exchanged the of on in and to for by "
-    "with as an a two also have has had was were is are be been".split()
+    "with as an a two also have has had was were is are be been approve approves approved upgrade upgrades "
+    "upgraded enhancing strengthening boosting deepening expanding promoting establishing launch launched "
+    "launches".split()
 )
 
 
@@ -336,9 +367,12 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
     its own: "They signed deals in seven sectors. These included MoUs on tourism, wildlife and culture."
     """
     sentence = text[start:end]
-    status = None
+    sentence_status = None
     readings: list[Reading] = []
+    defined_until = 0  # the end of "(CEPA)" just after "Comprehensive Economic Partnership Agreement"
     for match in INSTRUMENT.finditer(sentence):
+        if match.start() < defined_until:
+            continue
         written = match.group()
         kind = kind_of(written)
         before, after = sentence[: match.start()], sentence[match.end() :]
@@ -347,30 +381,41 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
         proper_name = _proper_name(before, written)
         acronym_match = ACRONYM_AFTER.match(after)
         acronym = acronym_match["acronym"] if acronym_match and acronym_match["acronym"] != written else ""
+        if acronym_match:
+            defined_until = match.end() + acronym_match.end()
         if (
             acronym
             and kind_of(acronym) == kind
             and acronym.upper() in {"MOU", "MOUS", "MOC", "FTA", "CEPA", "BIT"}
         ):
             acronym = ""  # "(MoU)" only repeats the kind
-        if status is None:
-            status = status_of(sentence) or previous_status or Status.REFERRED
+        if sentence_status is None:
+            sentence_status = status_of(sentence) or previous_status or Status.REFERRED
+        # The verb of the instrument's own clause first: "inked a currency swap, to begin talks on an FTA".
+        status = status_of(_CLAUSE_BREAK.split(before)[-1]) or sentence_status
+        if kind == "declaration" and status == Status.REFERRED and _ISSUED.search(sentence):
+            status = Status.SIGNED  # a joint statement is issued or adopted, not signed
         if status == Status.REFERRED and not proper_name:
             continue  # a mere mention: "more than 40 bilateral agreements"
-        subject = "" if proper_name else (_subject_after(after) or _subject_before(before))
         count = _count_before(before)
-        plural = written.lower().endswith("s") and not written.lower().endswith("ss")
-        if plural and subject and (count is None or count != 1):
-            items = _list_after(after)
-            if len(items) >= 2:
-                for item in items:
-                    readings.append(
-                        Reading(
-                            kind, status, item, "", "", sentence, start + match.start(), start + match.end(), 0.8,
-                            sentence_start=start,
-                        )
-                    )  # fmt: skip
-                continue
+        lowered = written.lower()
+        plural = (lowered.endswith("s") and not lowered.endswith("ss")) or lowered.startswith("memoranda")
+        plural = plural or (count is not None and count > 1)
+        items = _list_after(after) if plural and not proper_name and count != 1 else []
+        subject = "" if proper_name else _subject_after(after)
+        if kind == "contract" and not subject and lowered.split()[-1] in _CONTRACT_VERBS:
+            bought = _HOW_MANY.sub("", SUBJECT_END.sub("", _OBJECT.match(after)["object"]).strip(" ."))
+            subject = _clean_subject(bought)
+        subject = subject or ("" if proper_name else _subject_before(before))
+        if len(items) >= 2:
+            for item in items:
+                readings.append(
+                    Reading(
+                        kind, status, item, "", "", sentence, start + match.start(), start + match.end(), 0.8,
+                        sentence_start=start,
+                    )
+                )  # fmt: skip
+            continue
         if not subject and not proper_name and kind in SPEAKING_KINDS and status != Status.REFERRED:
             subject = SPEAKING_KINDS[kind]  # "resumed talks on a bilateral investment treaty"
         # "signed the agreement": one already read, or too little to file; but "an MoU was signed between SIDM
@@ -392,6 +437,14 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
             )
         )  # fmt: skip
     return readings
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s(?:while|whereas|after|before|but)\s")
+_ISSUED = re.compile(r"\b(?:issued|adopted|released)\b", re.I)
+_CONTRACT_VERBS = frozenset("buy purchase procure acquire supply build deliver".split())
+# What a deal to buy covers: "a deal to buy 26 Rafale marine jets at a cost of…".
+_OBJECT = re.compile(r"\s*(?P<object>[^,;:.()\"“”]{0,160})")
+_HOW_MANY = re.compile(r"^(?:(?:at least|up to|some|about|over|more than)\s+)?(?:\d[\d,]*|a|an)\s+", re.I)
 
 
 def _proper_name(before: str, written: str) -> str:

@@ -895,7 +895,8 @@ def _finding(
         known = _same_signing(vocabulary, reading.kind, topics, parties, published_on)
         if known is not None:
             return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
-    name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties)
+    written = text[reading.start : reading.end]
+    name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties, written)
     if reading.language != "en":
         name = " ".join(["–".join(parties), name]).strip()  # "Brazil–China Acordo sobre trocas de moedas locais"
     return AgreementFinding(
@@ -903,7 +904,7 @@ def _finding(
         name,
         reading.kind,
         parties=parties,
-        subject=reading.subject if not topics or not _only_topics(reading.subject) else ", ".join(sorted(topics)),
+        subject=reading.subject or ", ".join(sorted(topics)),  # a proper name's topics: "investment"
         signed_on=published_on if reading.status == agreements.Status.SIGNED else None,
         status=reading.status,
         evidence=evidence,
@@ -944,10 +945,12 @@ def _parties(between: str, story_countries: Sequence[str], context: str) -> tupl
         sides = []
         for side in (match.group("a"), match.group("b")):
             abbreviation = ABBREVIATION.search(side)
-            codes = [m.code for m in find_country_mentions(side)]
+            mentions = find_country_mentions(side)
+            codes = [m.code for m in mentions]
+            leading = bool(mentions) and not re.sub(r"(?i)^\s*the\s+", "", side[: mentions[0].start])
             if abbreviation:
                 sides.append(abbreviation.group(1))
-            elif codes and len(side.split()) <= 3:
+            elif codes and (len(side.split()) <= 3 or leading):
                 sides.append(country_by_code(codes[0]).name)
             else:
                 side = re.sub(r"^(?:the)\s+", "", side.strip(" ,."), flags=re.IGNORECASE)
@@ -985,13 +988,25 @@ def _same_signing(
     return None
 
 
-def _agreement_name(kind: str, subject: str, topics: frozenset[str], parties: tuple[str, ...]) -> str:
+# Kinds whose wording tells documents apart ("joint statement", "joint vision", "security framework"): named
+# as written, not by the kind's one label.
+KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework"})
+
+
+def _agreement_name(
+    kind: str, subject: str, topics: frozenset[str], parties: tuple[str, ...], written: str = ""
+) -> str:
     """ "India–Morocco Defence MoU", "Morocco–Spain Feminist Foreign Policy MoU"."""
     if topics and _only_topics(subject):
         label = " and ".join(topic.title() for topic in sorted(topics))
     else:
         label = " ".join(word if word.isupper() else word.capitalize() for word in subject.split())
     kind_label = agreements.KIND_LABELS.get(kind, "Agreement")
+    if kind in KINDS_NAMED_AS_WRITTEN and " " in written.strip():
+        kind_label = " ".join(word.capitalize() for word in written.split())
+    party_words = {name_key(part) for party in parties for part in re.split(r"[–-]", party)}
+    if label and {name_key(part) for part in re.split(r"[–-]", label.split()[0])} <= party_words:
+        label = " ".join(label.split()[1:])  # "Action Plan for India–Japan Human Resource Exchange"
     if label.lower() in kind_label.lower():
         label = ""  # "Investment Treaty" says its subject
     words = ["–".join(parties), label, kind_label]

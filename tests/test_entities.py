@@ -284,7 +284,8 @@ def test_the_subject_of_a_signing_comes_from_its_own_clause_only():
 def test_the_subject_after_an_abbreviation_in_brackets_is_read():
     text = "India and Kenya signed a Memorandum of Understanding (MoU) on health cooperation, officials said."
     [agreement] = find_entities(text, Vocabulary(), datetime.date(2026, 1, 1)).agreements
-    assert (agreement.name, agreement.subject) == ("India–Kenya Health MoU", "health")
+    # The subject is kept as written ("health cooperation"); the name says its topic.
+    assert (agreement.name, agreement.subject) == ("India–Kenya Health MoU", "health cooperation")
 
 
 # --- People in the shapes real pages write them (issue 10) -------------------------------------------------
@@ -492,3 +493,53 @@ def test_an_english_story_is_read_with_english_words_even_when_it_quotes_another
         "'un acuerdo histórico para la pesca', and said the two countries would work on it."
     )
     assert readings(text) == [("Chile–Peru Fisheries MoU", "mou", "signed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Each instrument takes the verb of its own clause.
+        (
+            "Chile and Peru inked a currency swap agreement on Monday, and agreed to begin talks on an FTA.",
+            [
+                ("Chile–Peru Currency Swap", "currency_swap", "signed"),
+                ("Chile–Peru Trade FTA", "fta", "negotiating"),
+            ],
+        ),
+        # The parties may stand between the kind and what it covers.
+        (
+            "Chile and Peru signed a Memorandum of Understanding between the Government of the Republic of Chile "
+            "and the Government of the Republic of Peru on fisheries cooperation.",
+            [("Chile–Peru Fisheries Cooperation MoU", "mou", "signed")],
+        ),
+        # A short form in brackets after the long one is the same instrument, once.
+        (
+            "Chile and Peru launched negotiations for a Comprehensive Economic Partnership Agreement (CEPA).",
+            [("Chile–Peru Trade CEPA", "cepa", "negotiating")],
+        ),
+        # Statements are issued, not signed; how long a plan runs and how much a swap is worth are not its subject.
+        (
+            "A Joint Statement on maritime cooperation was issued by Chile and Peru at the end of the visit.",
+            [("Chile–Peru Maritime Joint Statement", "declaration", "signed")],
+        ),
+        (
+            "Chile and Peru signed a 10-year strategic roadmap in Lima.",
+            [("Chile–Peru Strategic Roadmap", "roadmap", "signed")],
+        ),
+        (
+            "Chile and Peru inked a currency swap agreement to the tune of USD 400 million.",
+            [("Chile–Peru Currency Swap", "currency_swap", "signed")],
+        ),
+        # A deal to buy covers what is bought.
+        (
+            "Chile and Peru inked a mega deal to procure 12 patrol boats at a cost of USD 90 million.",
+            [("Chile–Peru Patrol Boats Contract", "contract", "signed")],
+        ),
+        (
+            "Chile and Peru signed the first ever MoU on fisheries following talks between the two leaders.",
+            [("Chile–Peru Fisheries MoU", "mou", "signed")],
+        ),
+    ],
+)
+def test_more_wordings_of_what_was_signed_and_what_it_covers(text, expected):
+    assert readings(text) == expected
