@@ -650,6 +650,9 @@ def _strip_head(lines: list[str]) -> list[str]:
     return kept + lines[head_end:]
 
 
+SITE_NAME_WORDS = 2  # "Business Standard", over the site's clock; headlines are longer
+
+
 def _is_date_line(line: str) -> bool:
     return may_hold_date(line) and bool(dates.line_candidates(line, in_head=True))
 
@@ -706,12 +709,19 @@ def parse_text(text: str) -> ParsedArticle:
     chrome_sources: list[str] = []
     candidates: list[dates.Candidate] = []
     in_head = True  # before the first paragraph of prose
+    lines_seen, site_name, above_all = 0, False, True
     for line in normalised.split("\n"):
         collapsed = " ".join(line.split())
         if in_head and _is_prose(collapsed):
             in_head = False
-        if collapsed and may_hold_date(collapsed):
-            candidates += dates.line_candidates(collapsed, in_head=in_head)
+        if collapsed:
+            lines_seen += 1
+            above_all = lines_seen == 1 or (lines_seen == 2 and site_name)
+            site_name = lines_seen == 1 and len(collapsed.split()) <= SITE_NAME_WORDS
+        if collapsed and len(collapsed) <= dates.LABELLED_LINE_MAX_CHARS and _YEAR_DIGITS.search(collapsed):
+            # A date and time above all but the site's name is its clock: the day the page was fetched.
+            site_clock = above_all
+            candidates += dates.line_candidates(collapsed, in_head=in_head, site_clock=site_clock)
         match = _chrome_match(collapsed)
         if match is None:
             lines.append(line)
