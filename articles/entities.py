@@ -95,6 +95,7 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
     project accord pact armed resources natural human rights welfare enterprises overseas diaspora
     veterans solidarity integration territorial local heavy small medium micro skill skills
     entrepreneurship commission secretariat bureau service services operations command islamic holy
+    majesty highness war
     """.split()
 )
 # Words in capitals that are never a family name, whatever stands beside them.
@@ -102,7 +103,11 @@ _CAPS_NOT_NAMES = frozenset("ani pti ians afp reuters wam spa xinhua tass nato a
 NAME_PARTICLES = frozenset("al el bin ibn bint de da di du del della van von der den le la ben abu".split())
 NAME_SUFFIXES = frozenset({"jr", "sr"})
 # Words of address that end a title exactly where the name begins ("Hon. Gilberto C. Teodoro").
-HONORIFICS = frozenset("mr mrs ms dr prof sir hon honourable honorable excellency h e he shri smt eng lic".split())
+HONORIFICS = frozenset(
+    """
+    mr mrs ms dr prof sir hon honourable honorable excellency h e he shri smt eng lic his her majesty highness
+    """.split()
+)
 # A title in lower case written just before a name, maybe with its portfolio and a comma: "Norway's trade
 # minister Lars Holm", "his Spanish counterpart José Manuel Albares", "minister for Defence, Richard Marles".
 LOWER_CASE_TITLE = re.compile(
@@ -522,6 +527,9 @@ class NameRun:
     end: int
     title: tuple[Word, ...]
     title_after: tuple[Word, ...] = ()
+    # The title stands apart, behind a comma ("Indonesia's Defence Minister, Prabowo Subianto"): where the
+    # name begins is then certain, however many words it has.
+    set_off: bool = False
 
     @property
     def written(self) -> str:
@@ -599,6 +607,14 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
         while k > 0 and (k - 1) not in claimed and words[k - 1].is_title:
             k -= 1
         title = tuple(words[k:i])
+        set_off = False
+        if k > 1 and words[k - 1].text == "," and all(word.key in HONORIFICS for word in title):
+            # "the Sultan of Oman, His Majesty Haitham bin Tarik", "the President of Mexico, Claudia Sheinbaum"
+            m = k - 1
+            while m > 0 and (m - 1) not in claimed and words[m - 1].is_title:
+                m -= 1
+            if any(is_title_head(word.key) for word in words[m : k - 1]):
+                title, set_off = tuple(words[m : k - 1]), True  # the words of address are no part of it
         # "Gilberto C. Teodoro, Jr., Secretary of National Defense": the suffix belongs to the name.
         suffix: tuple[Word, ...] = ()
         if j + 1 < count and words[j].text == "," and words[j + 1].key in NAME_SUFFIXES:
@@ -612,7 +628,7 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
                 m += 1
             after = tuple(words[j + 1 : m])
         name_words = tuple(words[i : j - 2]) + suffix if suffix else tuple(words[i:j])
-        runs.append(NameRun(name_words, i, j, title, after))
+        runs.append(NameRun(name_words, i, j, title, after, set_off or bool(after)))
         i = j
     return runs
 
@@ -641,6 +657,31 @@ def _lower_case_title(text: str, at: int) -> tuple[str, str | None]:
     context = before[max(0, match.start() - 40) : match.end()]
     mentions = find_country_mentions(context)
     country = mentions[-1].code if mentions else None
+    return role[:1].upper() + role[1:], country
+
+
+LONGEST_SET_OFF_NAME = 6
+# A title after a name and a comma, in lower case or not: "Maya Tissafi, Switzerland's ambassador to India",
+# "Juan Angulo, ambassador of Chile", "Laura Flessel, ministre française des Sports".
+LOWER_CASE_TITLE_AFTER = re.compile(
+    r"\s*,\s*(?:the\s+|a\s+|an\s+|le\s+|la\s+|el\s+|o\s+)?"
+    r"(?P<title>(?:[A-Z][\w.-]*(?:['’]s)?\s+){0,2}(?i:(?:joint|deputy|vice|chief|under|principal|senior|additional)[\s-])?"
+    r"(?i:minist(?:er|re|ro|ra)|secr[ée]taire|secretar(?:y|io|ia)|ambassad(?:or|eur)|embajador|embaixador|envoy"
+    r"|president[ea]?|président|governor|spokes(?:person|man|woman)|commissioner|chair(?:man|woman|person)?"
+    r"|director|head)\b[^,.;()]{0,80})"
+)
+
+
+def _lower_case_title_after(text: str, at: int) -> tuple[str, str | None]:
+    """The role and country a title written after a name and a comma gives."""
+    match = LOWER_CASE_TITLE_AFTER.match(text, at, min(len(text), at + 160))
+    if match is None:
+        return "", None
+    role = match["title"].strip()
+    mentions = find_country_mentions(role)
+    country = mentions[0].code if mentions else None
+    if mentions and mentions[0].start == 0:
+        role = role[mentions[0].end :].lstrip("'’s ")  # "Switzerland's ambassador to India"
     return role[:1].upper() + role[1:], country
 
 
@@ -687,7 +728,9 @@ def _title_parts(words: Sequence[Word]) -> tuple[str, str | None]:
 
 def _looks_like_person(run: NameRun) -> bool:
     words = [word for word in run.words if not word.is_particle]
-    if not 2 <= len(words) <= 4 or words[-1].is_initial:
+    # "Suhail bin Mohammed Faraj Faris Al Mazrouei, Minister of Energy": a name set off by commas may be long.
+    longest = LONGEST_SET_OFF_NAME if run.set_off else 4
+    if not 2 <= len(words) <= longest or words[-1].is_initial:
         return False
     return all(len(word.key) > 1 or word.is_initial for word in words)
 
@@ -713,6 +756,8 @@ def find_officials(
                 findings.setdefault(official.name, OfficialFinding(official, official.name))
                 spans.append(tokens.span(run.first, run.end))
             continue
+        if not run.set_off and LOWER_CASE_TITLE_AFTER.match(tokens.text, tokens.span(run.first, run.end)[1]):
+            run = replace(run, set_off=True)  # "Juan Angulo, ambassador of Chile"
         if not _looks_like_person(run):
             continue
         official = vocabulary.closest_official(run.person_name)
@@ -733,8 +778,12 @@ def find_officials(
         if not role:
             role, country_before = _lower_case_title(tokens.text, tokens.start(run.first))
             country = country or country_before
+        if not role:
+            role, country_after = _lower_case_title_after(tokens.text, tokens.span(run.first, run.end)[1])
+            country = country or country_after
         if (
             role_before
+            and not run.set_off
             and len(words) >= 3
             and not is_title_head(run.title[-1].key)
             and run.title[-1].key not in HONORIFICS

