@@ -33,7 +33,11 @@ INSTRUMENTS: tuple[tuple[str, str], ...] = (
         "contract",
     ),
     (r"(?:co-?operation |security |defen[cs]e )?arrangements?", "arrangement"),
-    (r"framework agreements?|(?:joint|security|defen[cs]e|strategic) framework", "framework"),
+    (
+        r"(?:(?:joint|security|defen[cs]e|strategic) )?framework agreements?"
+        r"|(?:joint|security|defen[cs]e|strategic) framework",
+        "framework",
+    ),
     (r"(?:joint )?action plans?", "action_plan"),
     (r"road ?maps?", "roadmap"),
     (r"treat(?:y|ies)", "treaty"),
@@ -232,7 +236,12 @@ def status_of(sentence: str) -> str | None:
             break
     if found == Status.SIGNED and _NOT_YET.search(sentence):
         return Status.NEGOTIATING
+    if found == Status.SIGNED and _APPROVED_SIGNING.search(sentence):
+        return Status.ANNOUNCED  # "the Cabinet approved signing of an MoU": it is still to be signed
     return found
+
+
+_APPROVED_SIGNING = re.compile(r"\bapprov(?:e|ed|es|al of)\s+(?:the\s+)?sign", re.IGNORECASE)
 
 
 # "on Friday", "last week", "on 22 September 2025," between the kind and what it covers.
@@ -247,7 +256,8 @@ _TIME_PHRASE = re.compile(
 
 # "in the defence sector", "in the field of health": what it covers, said another way.
 _IN_THE_SECTOR = re.compile(
-    r"^(\s*(?:\([^()]{1,40}\)\s*)?,?\s*)in\s+(?:the\s+)?([\w -]{2,40}?)\s+(?:sector|field|area|domain)s?\b",
+    r"^(\s*(?:\([^()]{1,40}\)\s*)?,?\s*)in\s+(?:the\s+)?(?!the\b)([\w -]{2,40}?)"
+    r"\s+(?:sector|field|area|domain)s?\b(?!\s+of\b)",
     re.IGNORECASE,
 )
 
@@ -379,6 +389,8 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
         if _REFERS_BACK.search(before):
             continue  # "this important agreement", "the said MoU": one read already
         proper_name = _proper_name(before, written)
+        if proper_name == written and kind in SPEAKING_KINDS:
+            proper_name = ""  # "a Comprehensive Economic Partnership Agreement" is the kind, not a name
         acronym_match = ACRONYM_AFTER.match(after)
         acronym = acronym_match["acronym"] if acronym_match and acronym_match["acronym"] != written else ""
         if acronym_match:
@@ -402,6 +414,8 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
         plural = (lowered.endswith("s") and not lowered.endswith("ss")) or lowered.startswith("memoranda")
         plural = plural or (count is not None and count > 1)
         items = _list_after(after) if plural and not proper_name and count != 1 else []
+        if proper_name == written and _subject_after(after):
+            proper_name = ""  # "a Joint Statement on maritime cooperation": named by what it covers
         subject = "" if proper_name else _subject_after(after)
         if kind == "contract" and not subject and lowered.split()[-1] in _CONTRACT_VERBS:
             bought = _HOW_MANY.sub("", SUBJECT_END.sub("", _OBJECT.match(after)["object"]).strip(" ."))
@@ -451,17 +465,22 @@ def _proper_name(before: str, written: str) -> str:
     """ "the Japan-Philippines Reciprocal Access Agreement" -> "Japan-Philippines Reciprocal Access Agreement"."""
     if not written[:1].isupper() or written[1:2].isupper() or written.startswith("Mo") or written.endswith("s"):
         return ""  # acronyms and plurals: "OCP-India MoUs", "Agreements" name no one instrument
+    # "signed a landmark Defence Framework Agreement": the kind's own words in capitals may name it alone.
+    own = written if len(written.split()) >= 2 and all(w[:1].isupper() for w in written.split()) else ""
     words = PROPER_NAME_BEFORE.search(before[-120:])
     if words is None:
-        return ""
+        return own
     name = LEADING_ARTICLE.sub("", words.group().strip())
     # A sentence's first word is capitalised whatever it is: "Both sides signed …" names nothing.
     first_words = name.split()
-    while first_words and first_words[0].lower() in _NOT_SUBJECT_WORDS | {"both", "officials", "signed"}:
-        first_words.pop(0)
+    while first_words and (
+        first_words[0].lower() in _NOT_SUBJECT_WORDS | {"both", "officials", "signed", "year", "month"}
+        or _DURATION.match(first_words[0])
+    ):
+        first_words.pop(0)  # "Both sides signed …", "the 10-Year Defence Framework"
     name = " ".join(first_words)
     if not name or name.split()[-1].lower() in {"of", "on", "for", "and", "the", "de", "in"}:
-        return ""
+        return own
     return f"{name} {written}"
 
 

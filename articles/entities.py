@@ -95,7 +95,7 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
     project accord pact armed resources natural human rights welfare enterprises overseas diaspora
     veterans solidarity integration territorial local heavy small medium micro skill skills
     entrepreneurship commission secretariat bureau service services operations command islamic holy
-    majesty highness war
+    majesty highness war live
     """.split()
 )
 # Words in capitals that are never a family name, whatever stands beside them.
@@ -946,8 +946,10 @@ def _finding(
             return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
     written = text[reading.start : reading.end]
     name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties, written)
-    if reading.language != "en":
-        name = " ".join(["–".join(parties), name]).strip()  # "Brazil–China Acordo sobre trocas de moedas locais"
+    if reading.language != "en" or reading.proper_name == written:
+        # "Brazil–China Acordo sobre trocas de moedas locais", "India–United States Defence Framework Agreement":
+        # named by its kind's words alone, it needs its parties to be told from others.
+        name = " ".join(["–".join(parties), name]).strip()
     return AgreementFinding(
         None,
         name,
@@ -1062,8 +1064,14 @@ def _agreement_name(
     return " ".join(word for word in words if word) or agreements.KIND_LABELS.get(kind, "Agreement")
 
 
-def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None) -> Findings:
-    """Everything the story is about, from its body text."""
+def find_entities(
+    text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None, headline: str = ""
+) -> Findings:
+    """Everything the story is about, from its body text; agreements from its headline too.
+
+    A headline is no place to read people from (its words are all capitalised), but it may be the only place
+    that says what an agreement covers: "Cabinet approves MoU between India and Mauritius in the field of …".
+    """
     tokens = Tokens(text)
     stream = WordStream(tokens.words)
     officials, _claimed, spans = find_officials(tokens, vocabulary, stream)
@@ -1079,8 +1087,33 @@ def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date
         if country and country not in countries:
             countries.append(country)
             country_evidence[country] = finding.evidence
-    agreements = find_agreements(text, vocabulary, countries, published_on, stream, tokens)
-    return Findings(tuple(countries), tuple(officials), tuple(agreements), country_evidence)
+    reported = find_agreements(text, vocabulary, countries, published_on, stream, tokens)
+    if headline and agreements.INSTRUMENT.search(headline):
+        head_tokens = Tokens(headline)
+        in_headline = find_agreements(
+            headline, vocabulary, countries, published_on, WordStream(head_tokens.words), head_tokens
+        )
+        reported = _with_headline(reported, in_headline)
+    return Findings(tuple(countries), tuple(officials), tuple(reported), country_evidence)
+
+
+def _with_headline(body: list[AgreementFinding], headline: list[AgreementFinding]) -> list[AgreementFinding]:
+    """The body's agreements, and those its headline says more of: a headline repeats the story in short."""
+    added = []
+    for finding in headline:
+        topics = topics_in(finding.subject or finding.name)
+        same = [
+            other
+            for other in body
+            if other.name == finding.name
+            or (other.kind == finding.kind and (not topics or topics & topics_in(other.subject or other.name)))
+        ]
+        if finding.subject and same and all(not other.subject and other.agreement is None for other in same):
+            body = [other for other in body if other not in same]  # the body's "an MoU between India and …"
+        elif same:
+            continue
+        added.append(finding)
+    return added + body
 
 
 # How sure each way of reading a person is: by their name or a recorded alias; by a close spelling or

@@ -178,7 +178,7 @@ class Importer:
             known[key] = article
             pending = []
             result = ImportResult(Outcome.CREATED, article)
-            findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
+            findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
             new_tags.append(self.resolve(findings, pending, result.new_entries))
             self.learn(pending)
             new_articles.append(article)
@@ -239,7 +239,7 @@ class Importer:
         article = self._new_article(parsed, key, filename, unique_slug(parsed.headline, parsed.published_on))
         article._change_reason = f"imported from {filename}"
         article.save()
-        findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
+        findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
         result = ImportResult(Outcome.CREATED, article)
         if self.tag(article, findings, pending, result.new_entries, new=True):
             # The version the save wrote was taken before the story had tags.

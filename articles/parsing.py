@@ -55,6 +55,11 @@ class ParsedArticle:
     content_key: str = ""  # content_key(raw_text), computed once while parsing
     headline_derived: bool = False  # no headline line: the headline is cut from the first sentence
 
+    @property
+    def written_headline(self) -> str:
+        """The headline the file gives, or "" when it was cut from the body (which says it already)."""
+        return "" if self.headline_derived else self.headline
+
 
 # --- Agencies -------------------------------------------------------------------------
 # Agency names as they should be stored; matching is case-insensitive, so "(REUTERS)"
@@ -154,7 +159,8 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:read|see) (?:also|more)(?:\s*[:|»>\-–—].*)?", _I),
     re.compile(r"also read(?:\s*[:|»>\-–—].*)?", _I),
     re.compile(r"share (?:this(?: article| story| post| page)?|on \w+(?: \w+)?)\s*:?", _I),
-    re.compile(r"follow us on\b.{0,100}", _I),
+    re.compile(r"follow us on\b.{0,100}|follow us\s*:?", _I),
+    re.compile(r"(?:[\w-]+\s+)?sharing button", _I),  # "facebook-white sharing button"
     re.compile(r"advertisement(?:\s*[-–—:|]\s*.{0,50})?", _I),
     re.compile(r"(?:story|article) continues below(?: (?:this )?advertisement)?", _I),
     re.compile(r"subscribe\b.{0,120}", _I),
@@ -211,6 +217,18 @@ def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
 # at once) and a look for the phrases rule such a line out, where trying each pattern would cost a call each.
 _OTHER_CHROME = _any_of(pattern for pattern in SITE_CHROME if pattern not in _PHRASES)
 _ANYWHERE_PHRASES = tuple(phrase for phrases in _PHRASES.values() for phrase in phrases)
+
+
+# A ticker: other stories' headlines in one line, "A | B | C", each several words long.
+_TICKER_SEPARATOR = re.compile(r"\s+\|\s+")
+TICKER_MIN_ITEMS = 3
+TICKER_ITEM_MIN_WORDS = 5
+
+
+def is_ticker(line: str) -> bool:
+    items = _TICKER_SEPARATOR.split(line)
+    long_items = sum(len(item.split()) >= TICKER_ITEM_MIN_WORDS for item in items)
+    return len(items) >= TICKER_MIN_ITEMS and long_items >= TICKER_MIN_ITEMS - 1
 
 
 def _chrome_match(line: str) -> re.Match[str] | None:
@@ -723,6 +741,8 @@ def parse_text(text: str) -> ParsedArticle:
             site_clock = above_all
             candidates += dates.line_candidates(collapsed, in_head=in_head, site_clock=site_clock)
         match = _chrome_match(collapsed)
+        if match is None and " | " in collapsed and is_ticker(collapsed):
+            continue  # other stories' headlines: chrome, however long
         if match is None:
             lines.append(line)
         elif match.groupdict().get("source"):

@@ -593,3 +593,19 @@ def test_titles_set_off_by_commas_before_or_after_a_name(text, expected):
 )
 def test_commas_around_a_name_without_an_office_make_no_official(text):
     assert find_entities(text, Vocabulary()).officials == ()
+
+
+def test_a_headline_says_what_an_agreement_the_story_only_mentions_covers():
+    headline = "Cabinet approves MoU between Chile and Peru in the field of Rural Development"
+    body = "The Cabinet has approved signing of a Memorandum of Understanding (MoU) between Chile and Peru."
+    findings = find_entities(body, Vocabulary(), datetime.date(2026, 3, 1), headline)
+    assert [(f.name, f.status) for f in findings.agreements] == [("Chile–Peru Rural Development MoU", "announced")]
+    # Without it, the story's own sentence says no more than "an MoU between the two", too little to file.
+    assert find_entities(body, Vocabulary()).agreements == ()
+
+
+def test_a_headline_that_repeats_the_story_adds_no_second_agreement():
+    headline = "Chile, Peru Seal 10-Year Fisheries Framework"
+    body = "Chile and Peru on Friday signed a landmark 10-year Fisheries Framework Agreement in Lima."
+    findings = find_entities(body, Vocabulary(), datetime.date(2026, 3, 1), headline)
+    assert [(f.name, f.kind) for f in findings.agreements] == [("Fisheries Framework Agreement", "framework")]

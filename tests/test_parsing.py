@@ -13,6 +13,7 @@ from articles.parsing import (
     ParseError,
     content_key,
     decode,
+    is_ticker,
     normalise,
     parse_article,
     parse_text,
@@ -627,3 +628,19 @@ STORY = "Chile and Peru signed a fisheries accord in Lima on Monday, the ministr
 def test_the_dates_pages_show_in_their_heads_bylines_and_credits(head, expected):
     article = parse_text(head + "\n" + STORY + "\n")
     assert article.published_on == (datetime.date(*expected) if expected else None)
+
+
+def test_share_buttons_and_a_ticker_of_other_headlines_are_chrome():
+    text = (
+        "Follow us:\nfacebook-white sharing button\ntwitter-white sharing button\n"
+        "Floods close the coast road for a week | Court backs the new port tariff after appeal | Heat wave "
+        "grips the north as power cuts spread | Ministers meet on the budget again\n\n"
+        "Chile and Peru sign fisheries accord\n\n" + STORY + "\n"
+    )
+    article = parse_text(text)
+    assert article.headline == "Chile and Peru sign fisheries accord"
+    assert article.body == STORY
+
+
+def test_a_byline_with_bars_is_no_ticker():
+    assert not is_ticker("Reuters | Lima | Updated: 04-07-2024 16:31 IST | Created: 04-07-2024 16:31 IST")
