@@ -509,11 +509,18 @@ _ABBREVIATIONS = _word_set(
     """
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+ABBREVIATION_REACH = 64
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    """True when the period at the end of text belongs to an abbreviation or initial."""
-    word = text.rsplit(" ", 1)[-1].lstrip("\"'“‘([")
+def _ends_with_abbreviation(text: str, end: int | None = None) -> bool:
+    """True when the period at the end of text (or just before `end`) belongs to an abbreviation or initial.
+
+    Only the last ABBREVIATION_REACH characters are read, so that asking at every period of a long text costs
+    no more than reading it once; of a longer "word", only its end is read.
+    """
+    end = len(text) if end is None else end
+    first = max(0, end - ABBREVIATION_REACH)
+    word = text[text.rfind(" ", first, end) + 1 or first : end].lstrip("\"'“‘([")
     bare = word.rstrip(".")
     if not bare:
         return False
@@ -527,10 +534,9 @@ def _ends_with_abbreviation(text: str) -> bool:
 def _first_sentence(text: str) -> str:
     """The first sentence of text, ignoring periods of abbreviations, initials and acronyms."""
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[: match.end()]
-        if match.group().startswith(".") and _ends_with_abbreviation(text[: match.start() + 1]):
+        if match.group().startswith(".") and _ends_with_abbreviation(text, match.start() + 1):
             continue
-        return candidate
+        return text[: match.end()]
     return text
 
 
