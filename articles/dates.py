@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ DATE_LINE_MAX_CHARS = 120
 DATE_LINE_MAX_WORDS = 6
 
 
+@functools.lru_cache(maxsize=1024)
 def read_date(written: str) -> datetime.date | None:
     """The date dateutil reads in a span DATE found; None for an impossible one (30 February)."""
     try:
@@ -82,8 +84,11 @@ def read_date(written: str) -> datetime.date | None:
         return None
 
 
-def line_candidates(line: str, *, in_head: bool) -> list[Candidate]:
-    """The dates a line shows as the story's own: labelled anywhere, bare only in the story's head."""
+def line_candidates(line: str, *, in_head: bool, stronger_than: int = 0) -> list[Candidate]:
+    """The dates a line shows as the story's own: labelled anywhere, bare only in the story's head.
+
+    A date no stronger than `stronger_than`, the evidence of one already found, is not read: it could not win.
+    """
     if len(line) > DATE_LINE_MAX_CHARS:
         return []
     match = DATE.search(line)
@@ -96,6 +101,8 @@ def line_candidates(line: str, *, in_head: bool) -> list[Candidate]:
     elif in_head and _stands_alone(line, match):
         evidence = Evidence.LINE
     else:
+        return []
+    if evidence <= stronger_than:
         return []
     date = read_date(match["date"])
     return [Candidate(date, evidence, match.group().strip())] if date else []

@@ -385,7 +385,9 @@ _MONTH = dates.MONTH
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DAY = dates.DAY
 _DATE = rf"(?:(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+\d{{4}})?|{_WEEKDAY})"
-_PLACE = r"(?P<place>[^\W\d_][\w'’.\-]*(?:\ [^\W\d_][\w'’.\-]*){0,5})"
+# Possessive: what may follow a word of the place ("[", ",", "(", ":", a dash, a space) is never a letter of it,
+# and a word of two megabytes would otherwise be given back a letter at a time.
+_PLACE = r"(?P<place>[^\W\d_][\w'’.\-]*+(?:\ [^\W\d_][\w'’.\-]*+){0,5})"
 _COUNTRY = r"\s*\[[^\[\]]{1,40}\]"
 _AGENCY = r"\s*\((?P<agency>[^()]{1,40})\)"
 # ":" or a dash closing the dateline; an ASCII hyphen only counts with a space before it.
@@ -396,7 +398,7 @@ _DATELINE_WITH_DATE = re.compile(
     re.IGNORECASE,
 )
 # "WASHINGTON (Reuters) -", "SAN FRANCISCO, Calif. (AP) —"
-_REGION = r"\s*,\s*[^\W\d_][\w.]*(?:\ [^\W\d_][\w.]*)?"  # ", Calif." after a US city
+_REGION = r"\s*,\s*[^\W\d_][\w.]*+(?:\ [^\W\d_][\w.]*+)?"  # ", Calif." after a US city
 _DATELINE_WITH_AGENCY = re.compile(
     rf"{_PLACE}(?:{_COUNTRY})?(?:{_REGION})?{_AGENCY}(?P<end>{_DATELINE_END})?\s*",
     re.IGNORECASE,
@@ -634,7 +636,7 @@ def _strip_head(lines: list[str]) -> list[str]:
     content", "Menu", "Home | World | Asia"), then the headline, a byline and a date, often with no blank line
     between them; without this they would all run into the first paragraph.
     """
-    head_end = next((n for n, line in enumerate(lines) if _is_prose(" ".join(line.split()))), None)
+    head_end = next((n for n, line in enumerate(lines[:LINES_CHECKED]) if _is_prose(" ".join(line.split()))), None)
     if not head_end:
         return lines  # no head, or no prose to tell it by
     kept = []
@@ -695,6 +697,11 @@ def _take_closing_agency(paragraphs: list[list[str]]) -> str:
     return agency
 
 
+# Lines past this many are body text, unread for chrome and dates: ten times the lines of the longest news
+# story, and what keeps a file at the size limit of a million short lines read in a fraction of a second.
+LINES_CHECKED = 10_000
+
+
 def parse_text(text: str) -> ParsedArticle:
     """Parse already-decoded text into article fields; raise ParseError when there is none."""
     normalised = normalise(text)
@@ -712,12 +719,16 @@ def parse_text(text: str) -> ParsedArticle:
     chrome_sources: list[str] = []
     candidates: list[dates.Candidate] = []
     in_head = True  # before the first paragraph of prose
-    for line in normalised.split("\n"):
+    for number, line in enumerate(normalised.split("\n")):
+        if number >= LINES_CHECKED:
+            lines.append(line)
+            continue
         collapsed = " ".join(line.split())
         if in_head and _is_prose(collapsed):
             in_head = False
         if collapsed and may_hold_date(collapsed):
-            candidates += dates.line_candidates(collapsed, in_head=in_head)
+            strongest = max((candidate.evidence for candidate in candidates), default=0)
+            candidates += dates.line_candidates(collapsed, in_head=in_head, stronger_than=strongest)
         match = _chrome_match(collapsed)
         if match is None:
             lines.append(line)
