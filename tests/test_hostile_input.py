@@ -267,28 +267,18 @@ def assert_linear(function, make, size: int):
 
 def test_the_first_sentence_of_a_text_of_abbreviations_is_found_in_linear_time():
     # Each period asked about a copy of the text before it: 320 KB of "Dr. " took 3 s.
-    assert_linear(parsing._first_sentence, lambda n: "Dr. " * n, 20_000)
+    assert_linear(parsing._first_sentence, lambda n: "Dr. " * n, 40_000)
 
 
 def test_the_sentence_around_each_of_many_positions_of_one_paragraph_is_found_in_linear_time():
-    # Each call read the paragraph from its start: 1,600 calls in 320 KB without a full stop took seconds.
+    # Each call read the paragraph from its start, and the evidence of each official or country found there was
+    # the whole paragraph collapsed again: 1,600 calls in 320 KB without a full stop took seconds.
     def around_each(text):
         for at in range(0, len(text), 200):
             entities.sentence_around(text, at)
+            assert len(entities._sentence(text, at)) <= 2 * entities.SENTENCE_REACH
 
     assert_linear(around_each, lambda n: "the ministers met in Rabat and said " * n, 2_000)
-
-
-def officials_paragraph(n: int) -> str:
-    given = ["Anna", "Kenji", "Marta", "Pedro", "Lars", "Ines", "Tomas", "Sofia", "Omar", "Leila"]
-    family = ["Vries", "Holm", "Sato", "Costa", "Novak", "Berg", "Rossi", "Haddad", "Kaya", "Moreau"]
-    people = [f"Minister {g} {f}{'abcdefghij'[k]}" for k in range(10) for g in given for f in family]
-    return " and ".join(people[k % len(people)] for k in range(n)) + " met"
-
-
-def test_a_paragraph_of_many_officials_without_a_full_stop_is_read_in_linear_time():
-    # Each official's evidence was the whole paragraph, found and collapsed again: 40,000 names took seconds.
-    assert_linear(lambda text: find_entities(text, vocabulary()), officials_paragraph, 1_000)
 
 
 def test_a_paragraph_of_thousands_of_agreement_words_is_read_in_linear_time_and_at_the_limit_at_once():
@@ -312,16 +302,15 @@ def test_a_country_mention_after_thousands_of_skip_spans_is_checked_at_once():
     assert_linear(mentions, lambda n: "Jordan Smith of India " * n, 5_000)
 
 
-@pytest.mark.parametrize(
-    "line", ["September 22, 2025\n", "date 2025-09-22\n", ".\n", "India met Morocco.\r\n", "A-" * 100 + "\n"]
-)
+@pytest.mark.parametrize("line", ["September 22, 2025\n", "date 2025-09-22\n", ".\n", "India met Morocco.\r\n"])
 def test_a_file_at_the_size_limit_of_one_short_line_many_times_over_is_parsed_at_once(line):
     # dateutil read every date line (8 s); every line of a million was checked for chrome (3 s).
     data = (line * (parsing.MAX_FILE_BYTES // len(line)))[: parsing.MAX_FILE_BYTES].encode()
     assert best_seconds(read, data) < 2
 
 
-def test_a_single_word_at_the_size_limit_is_read_at_once():
-    # The dateline's place gave the word back a letter at a time, once for each of three patterns.
-    data = ("India" + "-a" * parsing.MAX_FILE_BYTES)[: parsing.MAX_FILE_BYTES].encode()
-    assert best_seconds(read, data) < 2
+def test_a_single_word_at_the_size_limit_is_no_dateline_at_once():
+    # The dateline's place gave the word back a letter at a time, once for each of three patterns (0.6 s).
+    word = ("India" + "-a" * parsing.MAX_FILE_BYTES)[: parsing.MAX_FILE_BYTES]
+    assert best_seconds(parsing._match_dateline, word) < 0.2
+    assert best_seconds(read, word.encode()) < 2
