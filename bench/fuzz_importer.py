@@ -338,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             if result["outcome"] == "crash" and len(crashes) < KEEP_CRASHES:
                 crashes.setdefault(result["error"], result)
             if done % 10_000 == 0:
-                print(f"{done} inputs, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+                so_far = f"{counts['crash']} crashes, {counts['timeout']} hangs, slowest {max(slowest)[0]:.2f} s"
+                print(f"{done} inputs, {time.perf_counter() - started:.0f} s, {so_far}", file=sys.stderr)
     elapsed = time.perf_counter() - started
 
     def save(prefix: str, result: dict) -> str:
