@@ -615,6 +615,12 @@ def _is_prose(line: str) -> bool:
     return len(line) >= PROSE_MIN_CHARS or line.count(" ") + 1 >= PROSE_MIN_WORDS
 
 
+def _is_prose_line(line: str) -> bool:
+    """_is_prose of the line with its spaces collapsed, splitting no more of it than that takes."""
+    words = line.split(None, PROSE_MIN_WORDS)
+    return len(words) >= PROSE_MIN_WORDS or _is_prose(" ".join(words))
+
+
 # Navigation: "Home | World | Asia", "News › India › Diplomacy", each item a few words.
 _MENU_SEPARATORS = re.compile(r"\s*(?:\||•|·|›|»|>|/|\\)\s*")
 MENU_ITEM_MAX_WORDS = 3
@@ -636,7 +642,7 @@ def _strip_head(lines: list[str]) -> list[str]:
     content", "Menu", "Home | World | Asia"), then the headline, a byline and a date, often with no blank line
     between them; without this they would all run into the first paragraph.
     """
-    head_end = next((n for n, line in enumerate(lines[:LINES_CHECKED]) if _is_prose(" ".join(line.split()))), None)
+    head_end = next((n for n, line in enumerate(lines[:LINES_CHECKED]) if _is_prose_line(line)), None)
     if not head_end:
         return lines  # no head, or no prose to tell it by
     kept = []
@@ -709,7 +715,14 @@ def parse_text(text: str) -> ParsedArticle:
         raise ParseError(EMPTY_FILE)
     key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
     for pattern in TRAILING_CHROME:
-        if match := pattern.search(normalised, normalised.rfind("\n") + 1):
+        # Chrome that ends the text is short: look for it at the end of the last line first, and along the
+        # whole line only when what was found might begin before the place looked from.
+        line_start = normalised.rfind("\n") + 1
+        first = max(line_start, len(normalised) - CHROME_MAX_CHARS)
+        match = pattern.search(normalised, first)
+        if match and match.start() == first != line_start:
+            match = pattern.search(normalised, line_start)
+        if match:
             normalised = normalised[: match.start()]
     warnings: list[str] = []
 
