@@ -874,7 +874,7 @@ def sentence_around(text: str, at: int) -> tuple[int, int]:
     return start, end
 
 
-SENTENCE_REACH = 2000
+SENTENCE_REACH = 1000
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -1016,9 +1016,9 @@ def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date
     return Findings(tuple(countries), tuple(officials), tuple(agreements), country_evidence)
 
 
-# How much of a story is read for its tags: some 30,000 words, ten times the longest news story, and what keeps a
-# file at the size limit (parsing.MAX_FILE_BYTES) read in a fraction of a second.
-READ_CHARS = 200_000
+# How much of a story is read for its tags: some 15,000 words, many times the longest news story, and what keeps
+# a file at the size limit (parsing.MAX_FILE_BYTES) read in a fraction of a second.
+READ_CHARS = 100_000
 
 
 # How sure each way of reading a person is: by their name or a recorded alias; by a close spelling or
