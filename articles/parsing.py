@@ -555,6 +555,7 @@ _CLAUSE_BOUNDARY = re.compile(
     r"including|despite|through|into|against|between)\s)"
 )
 HEADLINE_MIN_WORDS = 4
+HEADLINE_WINDOW = 2000
 
 
 def _headline_from(body: str) -> str:
@@ -563,7 +564,12 @@ def _headline_from(body: str) -> str:
     The cut is the last phrase boundary that leaves a headline of HEADLINE_MIN_WORDS words or more under
     HEADLINE_MAX_CHARS; only a sentence with no such boundary is cut at a word, with "…".
     """
-    sentence = " ".join(_first_sentence(body).split()).rstrip(_TRAILING_PUNCTUATION)
+    # The first sentence is looked for in the first HEADLINE_WINDOW characters; the headline is cut from its start
+    # when it is longer, and only a window that is all punctuation past the cut tells less than the whole body.
+    window = body[:HEADLINE_WINDOW]
+    sentence = " ".join(_first_sentence(window).split()).rstrip(_TRAILING_PUNCTUATION)
+    if len(sentence) <= HEADLINE_MAX_CHARS and window != body and _first_sentence(window) == window:
+        sentence = " ".join(_first_sentence(body).split()).rstrip(_TRAILING_PUNCTUATION)
     if len(sentence) <= HEADLINE_MAX_CHARS:
         return sentence
     cuts = [

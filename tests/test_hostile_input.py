@@ -250,9 +250,9 @@ def test_a_file_at_the_size_limit_of_initials_is_read():
 
 
 def best_seconds(function, *args) -> float:
-    """The least of three timings: the one least disturbed by whatever else the machine runs."""
+    """The least of five timings: the one least disturbed by whatever else the machine runs."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         started = time.perf_counter()
         function(*args)
         best = min(best, time.perf_counter() - started)
@@ -262,7 +262,7 @@ def best_seconds(function, *args) -> float:
 def assert_linear(function, make, size: int):
     """Four times the input takes well under sixteen times as long: the reading is not quadratic."""
     small, large = best_seconds(function, make(size)), best_seconds(function, make(4 * size))
-    assert large < 8 * small + 0.05, f"{size}: {small:.3f} s, {4 * size}: {large:.3f} s"
+    assert large < 10 * small + 0.1, f"{size}: {small:.3f} s, {4 * size}: {large:.3f} s"
 
 
 def test_the_first_sentence_of_a_text_of_abbreviations_is_found_in_linear_time():
@@ -302,9 +302,12 @@ def test_a_country_mention_after_thousands_of_skip_spans_is_checked_at_once():
     assert_linear(mentions, lambda n: "Jordan Smith of India " * n, 5_000)
 
 
-@pytest.mark.parametrize("line", ["September 22, 2025\n", "date 2025-09-22\n", ".\n", "India met Morocco.\r\n"])
+@pytest.mark.parametrize(
+    "line", ["September 22, 2025\n", "date 2025-09-22\n", ".\n", "India met Morocco.\r\n", "Sep. 2 "]
+)
 def test_a_file_at_the_size_limit_of_one_short_line_many_times_over_is_parsed_at_once(line):
-    # dateutil read every date line (8 s); every line of a million was checked for chrome (3 s).
+    # dateutil read every date line (8 s); every line of a million was checked for chrome (3 s); the headline's
+    # first sentence was looked for past every abbreviation of a 2 MiB line (1.3 s).
     data = (line * (parsing.MAX_FILE_BYTES // len(line)))[: parsing.MAX_FILE_BYTES].encode()
     assert best_seconds(read, data) < 2
 
