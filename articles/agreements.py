@@ -370,6 +370,9 @@ def _count_before(before: str) -> int | None:
     return None
 
 
+CONTEXT_BEFORE, CONTEXT_AFTER = 200, 600
+
+
 def read_sentence(text: str, start: int, end: int, previous_status: str | None = None) -> list[Reading]:
     """The agreements one sentence of the text reports.
 
@@ -385,7 +388,10 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
             continue
         written = match.group()
         kind = kind_of(written)
-        before, after = sentence[: match.start()], sentence[match.end() :]
+        # The words either side that the rules below read; a bounded window keeps a sentence of many
+        # instruments linear.
+        before = sentence[max(0, match.start() - CONTEXT_BEFORE) : match.start()]
+        after = sentence[match.end() : match.end() + CONTEXT_AFTER]
         if _REFERS_BACK.search(before):
             continue  # "this important agreement", "the said MoU": one read already
         proper_name = _proper_name(before, written)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ DATE_LINE_MAX_CHARS = 120
 DATE_LINE_MAX_WORDS = 6
 
 
+@functools.lru_cache(maxsize=1024)
 def read_date(written: str, *, month_first: bool = False) -> datetime.date | None:
     """The date dateutil reads in a span DATE found; None for an impossible one (30 February).
 
@@ -102,11 +104,14 @@ def read_date(written: str, *, month_first: bool = False) -> datetime.date | Non
         return None
 
 
-def line_candidates(line: str, *, in_head: bool, site_clock: bool = False) -> list[Candidate]:
+def line_candidates(
+    line: str, *, in_head: bool, site_clock: bool = False, stronger_than: int = 0
+) -> list[Candidate]:
     """The dates a line shows as the story's own.
 
     Labelled ones anywhere; a bare one on a short line of its own in the story's head, or with its clock time
-    anywhere; none from `site_clock`, a date and time at the top of a page that says when it was fetched.
+    anywhere; none from `site_clock`, a date and time at the top of a page that says when it was fetched. A
+    date no stronger than `stronger_than`, the evidence of one already found, is not read: it could not win.
     """
     if len(line) > LABELLED_LINE_MAX_CHARS:
         return []
@@ -116,6 +121,8 @@ def line_candidates(line: str, *, in_head: bool, site_clock: bool = False) -> li
             Evidence.PUBLISHED if _PUBLISHED.match(part) else Evidence.UPDATED if _UPDATED.match(part) else None
         )
         if evidence and len(part) <= DATE_LINE_MAX_CHARS and (match := DATE.search(part)):
+            if evidence <= stronger_than:
+                return []
             date = read_date(match["date"], month_first=month_first)
             return [Candidate(date, evidence, match.group().strip())] if date else []
     match = DATE.search(line)
@@ -124,7 +131,7 @@ def line_candidates(line: str, *, in_head: bool, site_clock: bool = False) -> li
     timestamp = bool(CLOCK.search(line[match.end() :] + " " + line[: match.start()]))
     if site_clock and timestamp:
         return []
-    if not (in_head or timestamp or _BRACKETED.fullmatch(line)):
+    if stronger_than >= Evidence.LINE or not (in_head or timestamp or _BRACKETED.fullmatch(line)):
         return []
     date = read_date(match["date"], month_first=month_first)
     return [Candidate(date, Evidence.LINE, match.group().strip())] if date else []

@@ -891,12 +891,17 @@ def _instrument_sentences(text: str, lexicon: agreements.Lexicon | None = None) 
                 continue
             candidates.append(sentence_around(text, at))
     spans: list[tuple[int, int]] = []
-    for first, last in candidates:
-        for match in instrument.finditer(text, first, last):
-            if spans and match.start() < spans[-1][1]:
-                continue
-            spans.append(sentence_around(text, match.start()))
+    matches = (match for first, last in candidates for match in instrument.finditer(text, first, last))
+    for match in itertools.islice(matches, INSTRUMENTS_READ):
+        if spans and match.start() < spans[-1][1]:
+            continue
+        spans.append(sentence_around(text, match.start()))
     return spans
+
+
+# The instruments read in one story, far more than any news story reports: a text of thousands is hostile,
+# and reading each costs a few regular expressions.
+INSTRUMENTS_READ = 300
 
 
 def _find_all(text: str, part: str) -> Iterator[int]:
@@ -907,20 +912,34 @@ def _find_all(text: str, part: str) -> Iterator[int]:
 
 
 def sentence_around(text: str, at: int) -> tuple[int, int]:
-    """(start, end) of the sentence holding position `at`: between sentence ends or paragraph breaks."""
-    start = max(text.rfind("\n", 0, at) + 1, 0)
-    for match in _SENTENCE_BREAK.finditer(text, start, at):
-        if not _ends_with_abbreviation(text[: match.start() + 1]):
-            start = match.end()
-    end = text.find("\n", at)
-    end = len(text) if end < 0 else end
+    """(start, end) of the sentence holding position `at`: between sentence ends or paragraph breaks.
+
+    A sentence reaches no further than SENTENCE_REACH characters either side of `at`, and its start is looked
+    for close to `at` first, so that asking around every anchor of a long paragraph stays linear.
+    """
+    line_start = max(text.rfind("\n", max(0, at - SENTENCE_REACH), at) + 1, at - SENTENCE_REACH, 0)
+    reach = 64
+    while True:
+        first = max(line_start, at - reach)
+        breaks = [
+            match.end()
+            for match in _SENTENCE_BREAK.finditer(text, first, at)
+            if not _ends_with_abbreviation(text, match.start() + 1)
+        ]
+        if breaks or first == line_start:
+            start = breaks[-1] if breaks else line_start
+            break
+        reach *= 4
+    end = text.find("\n", at, at + SENTENCE_REACH)
+    end = min(len(text), at + SENTENCE_REACH) if end < 0 else end
     for match in _SENTENCE_BREAK.finditer(text, at, end):
-        if not _ends_with_abbreviation(text[: match.start() + 1]):
+        if not _ends_with_abbreviation(text, match.start() + 1):
             end = match.start() + 1
             break
     return start, end
 
 
+SENTENCE_REACH = 1000
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -1067,11 +1086,14 @@ def _agreement_name(
 def find_entities(
     text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None, headline: str = ""
 ) -> Findings:
-    """Everything the story is about, from its body text; agreements from its headline too.
+    """Everything the story is about, from its body text (its first READ_CHARS characters); agreements from its
+    headline too.
 
     A headline is no place to read people from (its words are all capitalised), but it may be the only place
     that says what an agreement covers: "Cabinet approves MoU between India and Mauritius in the field of …".
     """
+    if len(text) > READ_CHARS:
+        text = text[: text.rfind(" ", 0, READ_CHARS) + 1 or READ_CHARS]
     tokens = Tokens(text)
     stream = WordStream(tokens.words)
     officials, _claimed, spans = find_officials(tokens, vocabulary, stream)
@@ -1114,6 +1136,11 @@ def _with_headline(body: list[AgreementFinding], headline: list[AgreementFinding
             continue
         added.append(finding)
     return added + body
+
+
+# How much of a story is read for its tags: some 15,000 words, many times the longest news story, and what keeps
+# a file at the size limit (parsing.MAX_FILE_BYTES) read in a fraction of a second.
+READ_CHARS = 100_000
 
 
 # How sure each way of reading a person is: by their name or a recorded alias; by a close spelling or
