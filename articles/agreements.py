@@ -504,6 +504,8 @@ class Lexicon:
     connectors: str  # what links a kind to what it covers: "sobre", "dans le domaine de", "zur"
     stops: str  # words that end what an instrument covers: "entre", "avec", "mit"
     function_words: frozenset[str]  # common words of the language, to tell it from the others
+    # A word that may stand between a kind and its link: "Acordo técnico sobre …", "accord cadre relatif à".
+    adjective: str = r"(?!(?:de|do|da|du|des|del)\b)[^\W\d_]{4,}"
 
     @functools.cached_property
     def instrument(self) -> re.Pattern:
@@ -520,7 +522,7 @@ class Lexicon:
     @functools.cached_property
     def subject_after(self) -> re.Pattern:
         return re.compile(
-            rf"^\s*(?:\([^()]{{1,40}}\)\s*)?,?\s*(?:{self.connectors})\s*(?P<subject>[^,;:.()\"“”«»]{{2,160}})",
+            rf"^\s*(?:\([^()]{{1,40}}\)\s*)?,?\s*(?:{self.adjective}\s+)?(?:{self.connectors})\s*(?P<subject>[^,;:.()\"“”«»]{{2,160}})",
             re.I,
         )
 
@@ -561,14 +563,14 @@ LEXICONS = (
             (Status.RATIFIED, r"ratific\w*"),
             (Status.TERMINATED, r"denunci(?:ou|ado|ada)|rescindi\w*"),
             (Status.SUSPENDED, r"suspen(?:so|sa|deu|der)\w*"),
-            (Status.SIGNED, r"assina\w*|firma(?:do|da|dos|das|ram|ram|ou)|celebra(?:do|da|dos|das|ram|ou)"),
+            (Status.SIGNED, r"assin\w+|firma(?:do|da|dos|das|ram|ou)|celebra(?:do|da|dos|das|ram|ou)"),
             (Status.NEGOTIATING, r"negocia\w*"),
             (Status.ANNOUNCED, r"anunci\w*|prev(?:ê|isto|ista)"),
         ),
         not_yet=r"\b(?:ser[áa]|ser[ãa]o|deve(?:r[áa])?|devem|vai|v[ãa]o|pretende\w*)\s+(?:\w+\s+)?(?:ser )?assina",
         connectors=r"sobre|relativ[oa]s? (?:a|à|ao|aos|às)|referentes? (?:a|à|ao)|na [áa]rea d[eao]s?"
         r"|no campo d[eao]s?|no [âa]mbito d[eao]s?|em mat[ée]ria de|para (?:a |o )?|de|d[oa]s?",
-        stops=r"entre|com|pelo|pela|por|durante|que|assinad\w+|firmad\w+",
+        stops=r"entre|com|pelo|pela|por|durante|que|assinad\w+|firmad\w+|nesta|neste|nessa|nesse|hoje|ontem",
         function_words=frozenset("o os as da do das dos em com uma para não que são pelo pela também".split()),
     ),
     Lexicon(
@@ -687,6 +689,7 @@ LEXICONS = (
         # Indonesian writes what an instrument covers right after it: "perjanjian pertahanan strategis".
         connectors=r"tentang|mengenai|di bidang|dalam bidang|untuk|kerja ?sama(?: di bidang)?|(?=[^\W\d_])",
         stops=r"antara|dengan|oleh|yang|pada|di|bersama|itu|ini|tersebut|adalah|akan|telah|dan|hari",
+        adjective=r"(?!)",  # what it covers follows the kind at once
         function_words=frozenset("yang dan di dengan untuk dari ini itu pada dalam akan adalah juga oleh".split()),
     ),
 )
@@ -722,11 +725,21 @@ def read_foreign_sentence(
         subject = ""
         if subject_match:
             subject = lexicon.subject_end.sub("", subject_match["subject"]).strip(" .")
-            subject = _FOREIGN_ARTICLE.sub("", " ".join(subject.split()[: MAX_SUBJECT_WORDS + 2]))
+            words = _FOREIGN_ARTICLE.sub("", subject).split()[: MAX_SUBJECT_WORDS + 2]
+            while (
+                words
+                and len(words[-1]) <= 5
+                and words[-1].islower()
+                and (_FOREIGN_ARTICLE.match(words[-1] + " ") or lexicon.subject_after.match(f" {words[-1]} xx"))
+            ):
+                words.pop()  # "… de alta qualidade sobre": cut after a link word
+            subject = " ".join(words)
         # A compound names what it covers ("Freundschaftsvertrag"); a lone kind ("o acordo") names nothing.
         compound = lexicon.language == "de" and written.lower() not in {p.lower() for p in _GERMAN_BARE_KINDS}
         if not subject and not compound and kind not in SPEAKING_KINDS:
             continue  # "o acordo", "l'accord": one the story has named, or too little to file
+        if _COUNTED.search(sentence[: match.start()]):
+            continue  # "quase 30 acordos de relações comerciais": how many, not which
         if status is None and not compound:
             continue
         phrase = sentence[match.start() : match.end() + (subject_match.end() if subject else 0)]
@@ -746,5 +759,6 @@ def read_foreign_sentence(
 
 
 _FOREIGN_ARTICLE = re.compile(r"^(?:(?:a|o|as|os|la|le|les|el|los|las|die|der|das|den|dem)\s+|l['’])", re.I)
+_COUNTED = re.compile(r"\b\d+\s+$")
 # German kinds written alone, with nothing compounded before them.
 _GERMAN_BARE_KINDS = ("abkommen", "abkommens", "vertrag", "vertrages", "vertrags", "verträge", "vertrage")

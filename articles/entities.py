@@ -834,18 +834,31 @@ def find_agreements(
         named.append((start, stop))
     lexicon = agreements.lexicon_of(text)
     status_of = lexicon.status_of if lexicon else agreements.status_of
-    previous_span, carried = None, None
+    previous_span, carried, story_status = None, None, None
     for start, end in _instrument_sentences(text, lexicon):
-        before = sentence_around(text, start - 2) if start > 1 else None
+        last = start
+        while last > 0 and text[last - 1].isspace():
+            last -= 1  # past the blank lines between the items of a list
+        before = sentence_around(text, last - 1) if last > 0 else None
         previous_status = status_of(text[before[0] : start]) if before else None
-        if previous_status is None and before is not None and previous_span == before:
+        in_list = (
+            previous_status is None and carried is not None and before is not None and previous_span == before
+        )
+        if in_list:
             previous_status = carried  # a list, one instrument a line, under "the following were signed:"
+        own_status = status_of(text[start:end])
+        heading = own_status is None and previous_status is None and text[start:end].rstrip().endswith(":")
         if lexicon:
             readings = agreements.read_foreign_sentence(text, start, end, lexicon, previous_status)
         else:
             readings = agreements.read_sentence(text, start, end, previous_status)
         previous_span = (start, end)
         carried = next((r.status for r in readings if r.status != agreements.Status.REFERRED), None)
+        if in_list and carried is None:
+            carried = previous_status  # an item read as nothing does not end the list
+        if heading:
+            carried = story_status  # "See the main agreements:" under "they signed some 30 agreements"
+        story_status = own_status or story_status
         for reading in readings:
             if any(a <= reading.end and reading.start <= b for a, b in named):
                 continue  # the known agreement written there

@@ -609,3 +609,19 @@ def test_a_headline_that_repeats_the_story_adds_no_second_agreement():
     body = "Chile and Peru on Friday signed a landmark 10-year Fisheries Framework Agreement in Lima."
     findings = find_entities(body, Vocabulary(), datetime.date(2026, 3, 1), headline)
     assert [(f.name, f.kind) for f in findings.agreements] == [("Fisheries Framework Agreement", "framework")]
+
+
+def test_a_list_under_a_heading_takes_what_the_story_said_of_the_agreements_before_it():
+    text = (
+        "O governo do Chile assinou com o Peru quase 20 acordos nesta terça-feira em Lima.\n\n"
+        "O ministro disse que a visita foi um sucesso para os dois países e para a região.\n\n"
+        "Veja os principais acordos:\n\n"
+        "Acordo técnico sobre pesca artesanal (conhecido como Mar Aberto);\n\n"
+        "Protocolo de monitoramento do plano de pesca;\n\n"
+        "Memorando de entendimento na área de medidas sanitárias;\n"
+    )
+    assert readings(text) == [
+        ("Chile–Peru Acordo técnico sobre pesca artesanal", "agreement", "signed"),
+        ("Chile–Peru Protocolo de monitoramento do plano de pesca", "protocol", "signed"),
+        ("Chile–Peru Memorando de entendimento na área de medidas sanitárias", "mou", "signed"),
+    ]
