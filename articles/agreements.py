@@ -221,6 +221,7 @@ class Reading:
     confidence: float
     sentence_start: int = 0
     language: str = "en"
+    subject_by_kind: bool = False  # the subject is only what the kind says: an FTA is on "trade"
 
 
 def kind_of(written: str) -> str:
@@ -436,7 +437,8 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
                     )
                 )  # fmt: skip
             continue
-        if not subject and not proper_name and kind in SPEAKING_KINDS and status != Status.REFERRED:
+        by_kind = not subject and not proper_name and kind in SPEAKING_KINDS and status != Status.REFERRED
+        if by_kind:
             subject = SPEAKING_KINDS[kind]  # "resumed talks on a bilateral investment treaty"
         # "signed the agreement": one already read, or too little to file; but "an MoU was signed between SIDM
         # and AIAD" is one.
@@ -453,7 +455,7 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
             Reading(
                 kind, status, subject, proper_name, acronym, sentence, start + match.start(), start + match.end(),
                 confidence,
-                sentence_start=start,
+                sentence_start=start, subject_by_kind=bool(by_kind and subject),
             )
         )  # fmt: skip
     return readings

@@ -220,6 +220,7 @@ class AgreementFinding:
     evidence: str = ""
     confidence: float = 1.0
     acronym: str = ""  # the short form the story defines for a new one: "RAA"
+    subject_by_kind: bool = False  # "the FTA", whose subject is only what its kind says
 
 
 @dataclass(frozen=True)
@@ -866,7 +867,26 @@ def find_agreements(
             if finding is None or finding.name in findings or _repeats(finding, findings.values()):
                 continue
             findings[finding.name] = finding
-    return list(findings.values())
+    return _once_each(list(findings.values()))
+
+
+# Kinds that a story may call by one another's names: "the India-Australia ECTA, as the FTA is known".
+TRADE_KINDS = frozenset({"fta", "cepa", "agreement"})
+
+
+def _once_each(findings: list[AgreementFinding]) -> list[AgreementFinding]:
+    """A story's "the FTA" or "the CEPA" is the trade agreement it names otherwise, or one of them."""
+    said = [f for f in findings if f.kind in TRADE_KINDS and "trade" in topics_in(f.subject or f.name)]
+    dropped = []
+    for kind in {f.kind for f in said if f.subject_by_kind}:
+        by_kind = sorted((f for f in said if f.subject_by_kind and f.kind == kind), key=lambda f: not f.parties)
+        # Another name for the same one: the same kind said otherwise, a name of its own ("the ECTA, as the
+        # FTA is known") or "the trade agreement"; a "preferential trade agreement" beside "a CEPA" is another.
+        named = any(
+            not f.subject_by_kind and (f.kind == kind or f.subject == "" or _only_topics(f.subject)) for f in said
+        )
+        dropped += by_kind if named else by_kind[1:]
+    return [f for f in findings if f not in dropped]
 
 
 def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bool:
@@ -978,7 +998,7 @@ def _finding(
             return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
     written = text[reading.start : reading.end]
     name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties, written)
-    if reading.language != "en" or reading.proper_name == written:
+    if reading.language != "en" or reading.proper_name == written or _says_only_its_kind(reading.proper_name):
         # "Brazil–China Acordo sobre trocas de moedas locais", "India–United States Defence Framework Agreement":
         # named by its kind's words alone, it needs its parties to be told from others.
         name = " ".join(["–".join(parties), name]).strip()
@@ -993,7 +1013,24 @@ def _finding(
         evidence=evidence,
         confidence=reading.confidence,
         acronym=reading.acronym,
+        subject_by_kind=reading.subject_by_kind,
     )
+
+
+# Words of a name that many pairs' agreements share: "Preferential Trade Agreement", "Comprehensive Strategic
+# Partnership Declaration" name no one agreement until their parties are said.
+KIND_NAME_WORDS = frozenset(
+    """
+    agreement agreements treaty protocol memorandum understanding mou framework declaration joint statement
+    comprehensive economic partnership cooperation co-operation strategic preferential free bilateral
+    arrangement accord pact roadmap plan action programme program initiative and of on for the
+    """.split()
+)
+
+
+def _says_only_its_kind(name: str) -> bool:
+    words = [word.lower() for word in re.findall(r"[\w-]+", name)]
+    return bool(words) and all(word in KIND_NAME_WORDS or topics_in(word) for word in words)
 
 
 def _is_acronym(written: str) -> bool:
@@ -1037,8 +1074,12 @@ def _parties(between: str, story_countries: Sequence[str], context: str) -> tupl
                 sides.append(country_by_code(codes[0]).name)
             else:
                 side = re.sub(r"^(?:the)\s+", "", side.strip(" ,."), flags=re.IGNORECASE)
-                if not side[:1].isupper() or len(side.split()) > 8:
-                    break  # "between the two countries and firmly support…": no parties named
+                if (
+                    not side[:1].isupper()
+                    or len(side.split()) > 8
+                    or any(is_title_head(name_key(w)) for w in side.split())
+                ):
+                    break  # "between the two countries and…", "between Prime Minister Modi and…": no parties named
                 sides.append(side)
         else:
             return tuple(sides)

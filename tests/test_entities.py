@@ -625,3 +625,26 @@ def test_a_list_under_a_heading_takes_what_the_story_said_of_the_agreements_befo
         ("Chile–Peru Protocolo de monitoramento do plano de pesca", "protocol", "signed"),
         ("Chile–Peru Memorando de entendimento na área de medidas sanitárias", "mou", "signed"),
     ]
+
+
+def test_the_fta_a_story_names_otherwise_is_one_agreement():
+    text = (
+        "Chile and Peru signed the Chile-Peru Economic Cooperation and Trade Agreement (ECTA) in Lima on Monday. "
+        "The FTA was signed after three years of talks, the two ministers said."
+    )
+    assert [name for name, _kind, _status in readings(text)] == [
+        "Chile-Peru Economic Cooperation and Trade Agreement"
+    ]
+
+
+def test_a_name_made_only_of_kind_words_is_told_apart_by_its_parties():
+    text = "Chile and Peru signed a Preferential Trade Agreement (PTA) in Lima on Monday."
+    assert readings(text) == [("Chile–Peru Preferential Trade Agreement", "agreement", "signed")]
+
+
+def test_people_between_whom_a_signing_took_place_are_not_its_parties():
+    text = (
+        "Chile and Peru signed an MoU on fisheries following talks between President Ana Rojas and Peru's leader."
+    )
+    [agreement] = find_entities(text, Vocabulary()).agreements
+    assert agreement.parties == ("Chile", "Peru")
