@@ -29,6 +29,7 @@ Settings: PAGE_CACHE_SECONDS and QUERY_CACHE_SECONDS (0 turns either off), and C
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -39,7 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.sql.where import WhereNode
 from django.http import HttpResponse
@@ -84,25 +85,93 @@ _request_generation: contextvars.ContextVar = contextvars.ContextVar("cache_gene
 
 def request_started(**kwargs):
     _request_generation.set(_UNREAD)
+    _offline.set(False)
 
 
 def request_finished(**kwargs):
     _request_generation.set(None)
+    _offline.set(False)
 
 
 def generation() -> str:
-    """The current number (with the transaction's own marks, inside a writing one); every cache key has it."""
+    """The current number (with the transaction's own marks, inside a writing one); every cache key has it.
+
+    When the database cannot be reached (it is restarting), the last number this process or any other sharing
+    the cache read, so that what is cached can still be served; the request is then marked as `offline`, and
+    DatabaseUnavailable is raised when no number was ever read.
+    """
     known = _request_generation.get()
     if isinstance(known, str):
         return known
-    number = _read_generation()
-    if number is None:
-        # A flushed database (tests do this) has lost its row.
-        bump()
-        number = _read_generation()
+    try:
+        number = _read_generation_reconnecting()
+    except DATABASE_DOWN as error:
+        number = _last_known()
+        if number is None:
+            raise DatabaseUnavailable("the database cannot be reached") from error
+        _offline.set(True)
+    else:
+        if number is None:
+            # A flushed database (tests do this) has lost its row.
+            bump()
+            number = _read_generation()
+        _remember_last(number)
     if known is _UNREAD:
         _request_generation.set(number)
     return number
+
+
+# What a database that is down or restarting raises: refused connections, connections it closed.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class DatabaseUnavailable(OperationalError):
+    """The database is down and the answer is not in the cache (a 503, articles/middleware.py)."""
+
+
+# Whether this request's number is the last known one, because the database could not be reached.
+_offline: contextvars.ContextVar = contextvars.ContextVar("cache_offline", default=False)
+_last: dict[str, str] = {}
+
+
+def offline() -> bool:
+    return _offline.get()
+
+
+def _read_generation_reconnecting() -> str | None:
+    """The number; on a connection the database closed (after a restart), read again on a new one."""
+    connection = connections["default"]
+    try:
+        return _read_generation()
+    except DATABASE_DOWN:
+        if connection.in_atomic_block:
+            raise
+        # Django would drop the broken connection only after this request, which would fail: the first
+        # request after the database is back is answered.
+        connection.close()
+        return _read_generation()
+
+
+def _last_key() -> str:
+    return f"generation:{_site()}"
+
+
+def _remember_last(number: str):
+    """Keep the number for when the database is down: in this process, and in the cache when it changes."""
+    if "." in number or _last.get("number") == number:
+        return  # inside a writing transaction, or unchanged
+    _last["number"] = number
+    # A cache that is down itself must not fail the request.
+    with contextlib.suppress(Exception):
+        cache.set(_last_key(), number, None)
+
+
+def _last_known() -> str | None:
+    try:
+        shared = cache.get(_last_key())
+    except Exception:  # noqa: BLE001 - the same
+        shared = None
+    return shared or _last.get("number")
 
 
 # PostgreSQL: the transaction's count of write statements so far, kept as a setting local to the transaction.
@@ -354,6 +423,8 @@ def cache_page(view):
         if stored is not None:
             status, header_items, content = stored
             return HttpResponse(content, status=status, headers=dict(header_items))
+        if offline():
+            raise DatabaseUnavailable("the database cannot be reached and the answer is not in the cache")
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming or response.cookies:
             return response
