@@ -9,6 +9,7 @@ The rule for files seen before (also in the README):
 
 from __future__ import annotations
 
+import collections
 import datetime
 import enum
 import functools
@@ -17,7 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field, replace
 
-from django.db import OperationalError, connections, transaction
+from django.db import connections, transaction
 
 from . import parsing
 from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
@@ -109,6 +110,8 @@ class Importer:
     def __init__(self, *, status: str = Status.PUBLISHED, dry_run: bool = False):
         self.status = status
         self.dry_run = dry_run
+        # Transactions tried again, by the SQLSTATE that refused them.
+        self.retries: collections.Counter[str] = collections.Counter()
         self.reload()
 
     def import_bytes(self, data: bytes, filename: str) -> ImportResult:
@@ -169,6 +172,7 @@ class Importer:
                 self.reload()
                 if attempt == RETRIES or not _retryable(error):
                     raise
+                self.retries[_sqlstate(error)] += 1
                 time.sleep(RETRY_PAUSE * 2**attempt * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
                 continue
             self.retrying = False
@@ -478,15 +482,18 @@ def model_kind(kind: str) -> str:
     return COARSER_KINDS.get(kind, AgreementKind.OTHER)
 
 
+def _sqlstate(error: BaseException | None) -> str | None:
+    """The SQLSTATE of a database error (Django's keeps the driver's as its cause)."""
+    while error is not None:
+        if getattr(error, "sqlstate", None):
+            return error.sqlstate
+        error = error.__cause__
+    return None
+
+
 def _retryable(error: BaseException) -> bool:
     """A refusal that trying again may get past: a deadlock, a serialization failure, a lock waited for."""
-    while error is not None:
-        if isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) in RETRYABLE:
-            return True
-        if getattr(error, "sqlstate", None) in RETRYABLE:
-            return True
-        error = error.__cause__
-    return False
+    return _sqlstate(error) in RETRYABLE
 
 
 def _entry_names(vocabulary: Vocabulary) -> dict:

@@ -6,13 +6,9 @@ it read); the rest of their requests, and editors', meet a database that refuses
 soon; a write keeps Django's 500, since part of it may have happened.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-
-logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -27,7 +23,6 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if request.method not in SAFE_METHODS or not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.warning("503 for %s %s: the database refused it: %s", request.method, request.path, exception)
         response = HttpResponse(
             "The site is briefly unavailable: its database is restarting. Please try again in a few seconds.\n",
             status=503,

@@ -164,6 +164,7 @@ def trial(url: str, files: int, preload: int, folder: Path, seed: int) -> dict:
     editor.join()
     elapsed = time.monotonic() - started
     failed = collections.Counter()
+    retried = next((line for line in err.splitlines() if line.startswith("tried again: ")), "")
     for line in err.splitlines():
         match = FAILED_LINE.match(line)
         if match and "warning:" not in line:
@@ -172,6 +173,7 @@ def trial(url: str, files: int, preload: int, folder: Path, seed: int) -> dict:
         seconds=round(elapsed, 1),
         summary=out.strip().splitlines()[-1] if out.strip() else "",
         failed_files=dict(failed),
+        retried=retried,
         tally=holder["tally"],
     )
     return result
@@ -220,6 +222,8 @@ def main(argv=None) -> int:
         bad += failed_files + sum(tally.failed.values())
         print(f"trial {number + 1}: {result['seconds']} s; import: {result['summary']}")
         print(f"  failed files: {failed_files} {result['failed_files'] or ''}")
+        if result["retried"]:
+            print(f"  batches {result['retried']}")
         print(f"  {tally.line()}")
         for error in tally.errors[:3]:
             print(f"    {error.strip().splitlines()[0][:160]}")
