@@ -41,7 +41,8 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connections, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.db.models.sql.where import WhereNode
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -201,12 +202,14 @@ def _read_generation(using: str = "default") -> str | None:
 
 
 def bump(using: str = "default") -> int:
-    """Move the number on by hand, e.g. after a deploy with new templates; writes to the data need not."""
+    """Move the number on by hand (migrate does, after a deploy or a restore); writes to the data need not."""
     rows = CacheGeneration.objects.using(using)
+    # From the clock (microseconds), so that a new database never meets keys an old one left in a shared cache,
+    # and a restored one (whose number is the backup's) none that pages cached since the backup took.
+    clock = time.time_ns() // 1000
     with transaction.atomic(using=using):
-        if not rows.update(number=F("number") + 1):
-            # Start from the clock, so that a new database never meets keys an old one left in a shared cache.
-            rows.create(number=time.time_ns() // 1000)
+        if not rows.update(number=Greatest(F("number") + 1, Value(clock, output_field=BigIntegerField()))):
+            rows.create(number=clock)
         return rows.get().number
 
 
