@@ -46,16 +46,22 @@ REFRESH_AFTER = 1000
 REVIEW_BELOW = 0.75
 # The sentence a tag keeps as its evidence, at most.
 EVIDENCE_MAX_CHARS = 1000
-# A batch (or file) that PostgreSQL refuses for a deadlock, a serialization failure or a lock it waited for too
-# long is tried again this many times, after RETRY_PAUSE seconds, doubling each time (with some jitter).
+# A batch (or file) that PostgreSQL refuses for a deadlock or a serialization failure is tried again this many
+# times, after RETRY_PAUSE seconds, doubling each time up to RETRY_PAUSE_MAX (with some jitter).
 RETRIES = 5
 RETRY_PAUSE = 0.1
+RETRY_PAUSE_MAX = 2.0
 # How long a batch waits for the entries it tags, which an editor's transaction may hold; past this, it lets
 # go of everything and is tried again. Shorter than PostgreSQL's deadlock_timeout (1 s by default), so that in a
 # deadlock with an editor, the batch gives up first and the editor's action goes through.
 ENTRY_LOCK_TIMEOUT = "500ms"
-# SQLSTATEs worth trying again: deadlock_detected, serialization_failure, lock_not_available.
-RETRYABLE = {"40P01", "40001", "55P03"}
+# A batch that meets such a lock keeps trying for this long (a merge of an entry on thousands of stories may
+# hold it for a while) before it gives up.
+LOCK_PATIENCE = 120.0
+LOCK_NOT_AVAILABLE = "55P03"
+# SQLSTATEs worth trying again: deadlock_detected, serialization_failure, and lock_not_available.
+CONFLICTS = {"40P01", "40001"}
+RETRYABLE = {*CONFLICTS, LOCK_NOT_AVAILABLE}
 
 
 class Outcome(enum.StrEnum):
@@ -160,7 +166,8 @@ class Importer:
         Whatever failed is rolled back, and with it the entries the vocabulary learned meanwhile, so the
         vocabulary is read afresh before each new try (and after any failure, for the caller's next step).
         """
-        for attempt in range(RETRIES + 1):
+        conflicts, attempt, deadline = 0, 0, time.monotonic() + LOCK_PATIENCE
+        while True:
             try:
                 self.retrying = True
                 with transaction.atomic():
@@ -170,17 +177,26 @@ class Importer:
             except Exception as error:
                 self.retrying = False
                 self.reload()
-                if attempt == RETRIES or not _retryable(error):
+                state = _sqlstate(error)
+                if state == LOCK_NOT_AVAILABLE:
+                    if time.monotonic() > deadline:
+                        raise
+                elif state in CONFLICTS:
+                    conflicts += 1
+                    if conflicts > RETRIES:
+                        raise
+                else:
                     raise
-                self.retries[_sqlstate(error)] += 1
-                time.sleep(RETRY_PAUSE * 2**attempt * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
+                self.retries[state] += 1
+                pause = min(RETRY_PAUSE * 2**attempt, RETRY_PAUSE_MAX)
+                time.sleep(pause * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not secrets
+                attempt += 1
                 continue
             self.retrying = False
             if self.renamed:
                 # An entry was merged away since the vocabulary was read: learn where its names went.
                 self.reload()
             return result
-        raise AssertionError("unreachable")
 
     def reload(self):
         self.vocabulary = load_vocabulary()
@@ -489,11 +505,6 @@ def _sqlstate(error: BaseException | None) -> str | None:
             return error.sqlstate
         error = error.__cause__
     return None
-
-
-def _retryable(error: BaseException) -> bool:
-    """A refusal that trying again may get past: a deadlock, a serialization failure, a lock waited for."""
-    return _sqlstate(error) in RETRYABLE
 
 
 def _entry_names(vocabulary: Vocabulary) -> dict:

@@ -136,14 +136,22 @@ def test_inside_a_writing_transaction_the_generation_names_the_transaction():
         assert cursor.fetchone()[0] == 0
 
 
-class Deadlock(Exception):
-    sqlstate = "40P01"
+class DriverError(Exception):
+    """What psycopg raises, under the error Django raises: it carries the SQLSTATE."""
+
+    def __init__(self, sqlstate: str):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+def refused(sqlstate: str, message: str) -> OperationalError:
+    error = OperationalError(message)
+    error.__cause__ = DriverError(sqlstate)
+    return error
 
 
 def deadlock() -> OperationalError:
-    error = OperationalError("deadlock detected")
-    error.__cause__ = Deadlock()
-    return error
+    return refused("40P01", "deadlock detected")
 
 
 @pytest.mark.django_db
@@ -191,3 +199,14 @@ def test_retries_are_bounded_and_other_errors_are_not_retried(monkeypatch, seeds
     monkeypatch.setattr(importer, "_import_batch", always(OperationalError("disk full")))
     assert importer.import_batch(items) == ["one by one"]
     assert len(calls) == 1
+    # A lock an editor holds: tried again for LOCK_PATIENCE seconds, however many times that is.
+    calls.clear()
+    clock = iter(range(0, 1000, 10))
+    monkeypatch.setattr(importing.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(importing, "LOCK_PATIENCE", 35)
+    monkeypatch.setattr(
+        importer, "_import_batch", always(refused("55P03", "canceling statement due to lock timeout"))
+    )
+    assert importer.import_batch(items) == ["one by one"]
+    assert len(calls) == 4  # at 10, 20, 30 and 40 s of a deadline at 35
+    assert importer.retries == {"40P01": importing.RETRIES, "55P03": 3}
