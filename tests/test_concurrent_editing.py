@@ -13,6 +13,7 @@ import pytest
 from django.db import OperationalError, connection, connections
 
 from articles import caching, importing, parsing
+from articles.merging import merge_entries
 from articles.models import Article, CacheGeneration, Official, OfficialAlias, TaggedOfficial
 from bench.concurrent import editor_loop, write_files
 
@@ -210,3 +211,20 @@ def test_retries_are_bounded_and_other_errors_are_not_retried(monkeypatch, seeds
     assert importer.import_batch(items) == ["one by one"]
     assert len(calls) == 4  # at 10, 20, 30 and 40 s of a deadline at 35
     assert importer.retries == {"40P01": importing.RETRIES, "55P03": 3}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch", [False, True], ids=["one file", "a batch"])
+def test_an_official_merged_away_after_the_vocabulary_was_read_is_tagged_as_its_survivor(batch, monkeypatch):
+    monkeypatch.setattr(importing.Importer, "_one_by_one", lambda self, items: pytest.fail("the batch failed"))
+    known = Official.objects.get(name="Rajnath Singh")
+    importer = importing.Importer()  # reads the vocabulary, which names Rajnath Singh by his id
+    survivor = Official.objects.create(name="Rajnath Singh (Defence)", role=known.role, country=known.country)
+    merge_entries(survivor, [known], user=make_staff("desk", editor=True))
+    text = " date 2026-01-05 New Delhi, Jan 5 Defence Minister Rajnath Singh met his Moroccan counterpart.\n"
+    parsed = parsing.parse_article(text.encode())
+    if batch:
+        [result] = importer.import_batch([("visit.txt", parsed)])
+    else:
+        result = importer.import_parsed(parsed, "visit.txt")
+    assert list(result.article.officials.all()) == [survivor]
