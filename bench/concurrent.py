@@ -36,11 +36,13 @@ class Tally:
     done: collections.Counter = field(default_factory=collections.Counter)
     failed: collections.Counter = field(default_factory=collections.Counter)
     errors: list[str] = field(default_factory=list)
+    slowest: tuple[float, str] = (0.0, "")  # the longest an action took, and which
+    times: list[float] = field(default_factory=list)  # when each action ended (time.monotonic())
 
     def line(self) -> str:
         done = ", ".join(f"{n} {kind}" for kind, n in sorted(self.done.items())) or "none"
         failed = ", ".join(f"{n} {kind}" for kind, n in sorted(self.failed.items())) or "none"
-        return f"editor actions done: {done}; failed: {failed}"
+        return f"editor actions done: {done}; failed: {failed}; slowest: {self.slowest[1]} {self.slowest[0]:.2f} s"
 
 
 def reason(error: BaseException) -> str:
@@ -84,6 +86,7 @@ def editor_loop(stop: threading.Event, user, *, seed: int = 1, pause: float = 0.
     try:
         while not stop.is_set():
             action = rng.choice(("merge", "merge", "edit", "publish"))
+            began = time.monotonic()
             try:
                 if action == "merge":
                     known = list(Official.objects.filter(story_count__gt=0).values_list("pk", flat=True))
@@ -115,6 +118,8 @@ def editor_loop(stop: threading.Event, user, *, seed: int = 1, pause: float = 0.
                     status = rng.choice((Status.PUBLISHED, Status.DRAFT))
                     Article.objects.filter(pk=rng.choice(ids)).update(status=status)
                 tally.done[action] += 1
+                tally.slowest = max(tally.slowest, (time.monotonic() - began, action))
+                tally.times.append(time.monotonic())
             except Exception as error:  # noqa: BLE001 - counted and reported, the loop goes on
                 tally.failed[f"{action}: {reason(error)}"] += 1
                 tally.errors.append(f"{action}: {error}")
@@ -171,6 +176,7 @@ def trial(url: str, files: int, preload: int, folder: Path, seed: int) -> dict:
             failed[reason(Exception(match["reason"]))] += 1
     result.update(
         seconds=round(elapsed, 1),
+        started=started,
         summary=out.strip().splitlines()[-1] if out.strip() else "",
         failed_files=dict(failed),
         retried=retried,
@@ -225,6 +231,9 @@ def main(argv=None) -> int:
         if result["retried"]:
             print(f"  batches {result['retried']}")
         print(f"  {tally.line()}")
+        if tally.times:
+            first, last = (moment - result["started"] for moment in (tally.times[0], tally.times[-1]))
+            print(f"  editor actions from {first:.1f} s to {last:.1f} s")
         for error in tally.errors[:3]:
             print(f"    {error.strip().splitlines()[0][:160]}")
     return 1 if bad else 0
