@@ -10,6 +10,7 @@ field. A bare "the agreement" with no subject and no name refers to one already 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,17 +28,24 @@ INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"(?:bilateral |local )?currency swap(?: (?:agreements?|arrangements?|lines?|deals?))?", "currency_swap"),
     (
         r"(?:purchase|supply|procurement|sales?) (?:contracts?|agreements?|deals?)"
-        r"|deals? to (?:buy|purchase|acquire|supply)"
-        r"|contracts? (?:to|for) (?:buy|purchase|acquire|supply|build|deliver)",
+        r"|deals? to (?:buy|purchase|procure|acquire|supply)"
+        r"|contracts? (?:to|for) (?:buy|purchase|procure|acquire|supply|build|deliver)",
         "contract",
     ),
     (r"(?:co-?operation |security |defen[cs]e )?arrangements?", "arrangement"),
-    (r"framework agreements?", "framework"),
+    (
+        r"(?:(?:joint|security|defen[cs]e|strategic) )?framework agreements?"
+        r"|(?:joint|security|defen[cs]e|strategic) framework",
+        "framework",
+    ),
     (r"(?:joint )?action plans?", "action_plan"),
     (r"road ?maps?", "roadmap"),
     (r"treat(?:y|ies)", "treaty"),
     (r"protocols?", "protocol"),
-    (r"joint declarations?|declarations?", "declaration"),
+    (
+        r"joint (?:declarations?|statements?|visions?(?: statements?)?)|declarations?|vision statements?",
+        "declaration",
+    ),
     (r"agreements?|pacts?|accords?", "agreement"),
 )
 ACRONYMS: tuple[tuple[str, str], ...] = (
@@ -45,7 +53,7 @@ ACRONYMS: tuple[tuple[str, str], ...] = (
     (r"MoCs?|MOCs?", "moc"),
     (r"LoIs?|LOIs?", "letter_of_intent"),
     (r"CEPA|CECA|EPA", "cepa"),
-    (r"FTAs?", "fta"),
+    (r"FTAs?|PTAs?", "fta"),
     (r"BITs?|BIPPAs?", "bit"),
     (r"IGAs?", "iga"),
 )
@@ -72,9 +80,9 @@ KIND_LABELS = {
 # only searches the sentences around them (entities._instrument_sentences); a test holds the two ways equal.
 ANCHORS = (
     "memorand", "intent", "agreement", "pact", "deal", "treat", "swap", "contract", "arrangement", "plan",
-    "road", "protocol", "declaration", "accord",
+    "road", "protocol", "declaration", "accord", "framework", "statement", "vision",
 )  # fmt: skip
-ACRONYM_ANCHORS = ("MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "BIT", "BIPPA", "IGA")
+ACRONYM_ANCHORS = ("MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "PTA", "BIT", "BIPPA", "IGA")
 INSTRUMENT = re.compile(
     r"\b(?:"
     + "|".join(f"(?i:{pattern})" for pattern, _kind in INSTRUMENTS)
@@ -107,7 +115,7 @@ STATUS_VERBS: tuple[tuple[str, str], ...] = (
     (
         Status.IN_FORCE,
         r"(?:came|come|comes|coming|entered|enter|enters|entering|went|go|goes) into (?:force|effect)"
-        r"|took effect|takes effect|in force\b|became effective|operationali[sz]ed",
+        r"|took effect|takes effect|in force\b|became effective|operationali[sz]ed|effective from",
     ),
     (Status.RATIFIED, r"ratif(?:y|ied|ies|ying|ication)"),
     (Status.TERMINATED, r"terminat(?:e|ed|es|ing|ion)|scrap(?:ped|s)?|withdr[ae]w from|revok(?:e|ed)|annull?ed"),
@@ -116,14 +124,15 @@ STATUS_VERBS: tuple[tuple[str, str], ...] = (
     (
         Status.SIGNED,
         r"sign(?:ed|s|ing)?|ink(?:ed|s|ing)?|conclud(?:e|ed|es|ing)|exchang(?:ed|e) (?:of )?|initial(?:l)?ed"
-        r"|entered into",
+        r"|entered into|newly[- ]reached|reached (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord|pact)",
     ),
     (
         Status.NEGOTIATING,
-        r"negotiat\w*|talks (?:on|over|about|for)|resum(?:e|ed|es|ing)|finali[sz](?:e|ing)|nearing"
+        r"negotiat\w*|talks (?:on|over|about|for)|talk(?:s|ed)? about|resum(?:e|ed|es|ing)|finali[sz](?:e|ing)"
+        r"|nearing"
         r"|(?:will|would|to|plan to|expected to|set to|hope to|aim to) sign|discuss(?:ed|es|ing)?|propos(?:ed|al)",
     ),
-    (Status.ANNOUNCED, r"announc(?:e|ed|es|ing)|agreed to (?:conclude|sign|work|launch)"),
+    (Status.ANNOUNCED, r"announc(?:e|ed|es|ing)|agreed to (?:conclude|sign|work|launch)|approv(?:e|ed|es|al)"),
 )
 _STATUS_PATTERNS = [(status, re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)) for status, verbs in STATUS_VERBS]
 # Future or hoped-for signings are talks, not signings.
@@ -146,7 +155,7 @@ _NOT_SUBJECT_WORDS = frozenset(
     one another each both all such said existing previous earlier latest recent initial long-term
     short-term closer deeper greater enhanced stronger strengthened mutual mutually beneficial comprehensive
     most more less significant important biggest largest crucial ambitious vital much-needed so-called
-    groundbreaking ground-breaking milestone flagship
+    groundbreaking ground-breaking milestone flagship ever current practical mega big huge
     """.split()
 )
 # What an agreement covers, after its kind: "on X", "for X", "in the field(s) of X", "regarding X".
@@ -163,7 +172,8 @@ SUBJECT_AFTER = re.compile(
 )
 # Where a subject's words stop: a new clause, a place or time, or the parties.
 SUBJECT_END = re.compile(
-    r"\s+(?:between|with|which|that|who|while|during|at|in|as|after|before|when|where|was|were|is|are|has|have|had|"
+    r"\s+(?:and\s+[a-z]+ed|following|amid|alongside|including|"
+    r"between|with|which|that|who|while|during|at|in|as|after|before|when|where|was|were|is|are|has|have|had|"
     r"will|would|to be|signed|inked|by|from|under|through|(?:next|last|this|later this|earlier this) "
     r"(?:week|month|year)|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday)|in (?:[A-Z]|19|20)|on \d|on (?:January|February|March|April|May|June|July|August|September|"
@@ -210,6 +220,7 @@ class Reading:
     end: int
     confidence: float
     sentence_start: int = 0
+    language: str = "en"
 
 
 def kind_of(written: str) -> str:
@@ -225,7 +236,12 @@ def status_of(sentence: str) -> str | None:
             break
     if found == Status.SIGNED and _NOT_YET.search(sentence):
         return Status.NEGOTIATING
+    if found == Status.SIGNED and _APPROVED_SIGNING.search(sentence):
+        return Status.ANNOUNCED  # "the Cabinet approved signing of an MoU": it is still to be signed
     return found
+
+
+_APPROVED_SIGNING = re.compile(r"\bapprov(?:e|ed|es|al of)\s+(?:the\s+)?sign", re.IGNORECASE)
 
 
 # "on Friday", "last week", "on 22 September 2025," between the kind and what it covers.
@@ -240,12 +256,23 @@ _TIME_PHRASE = re.compile(
 
 # "in the defence sector", "in the field of health": what it covers, said another way.
 _IN_THE_SECTOR = re.compile(
-    r"^(\s*(?:\([^()]{1,40}\)\s*)?,?\s*)in\s+the\s+([\w -]{2,40}?)\s+(?:sector|field|area|domain)s?\b",
+    r"^(\s*(?:\([^()]{1,40}\)\s*)?,?\s*)in\s+(?:the\s+)?(?!the\b)([\w -]{2,40}?)"
+    r"\s+(?:sector|field|area|domain)s?\b(?!\s+of\b)",
     re.IGNORECASE,
 )
 
 
+# "between the Government of India and the Government of Sri Lanka on defence cooperation": the parties come
+# between the kind and what it covers.
+_PARTIES_FIRST = re.compile(
+    r"^(\s*(?:\([^()]{1,40}\)\s*)?)between\s+[^.;]{3,200}?\s+"
+    r"(?=(?:on|for|in\s+the\s+fields?\s+of|regarding|concerning)\s)",
+    re.I,
+)
+
+
 def _subject_after(rest: str) -> str:
+    rest = _PARTIES_FIRST.sub(r"\1", rest, count=1)
     rest = _TIME_PHRASE.sub(" ", rest, count=1)
     rest = _IN_THE_SECTOR.sub(r"\1on \2", rest, count=1)
     match = SUBJECT_AFTER.match(rest)
@@ -259,18 +286,22 @@ def _subject_after(rest: str) -> str:
 # our two countries", "an MoU on the sidelines of the summit".
 _NOT_A_SUBJECT = frozenset(
     "our their his her my your history countries nations sides ceremony presence occasion behalf sidelines "
-    "visit meeting summit talks margins course".split()
+    "visit meeting summit talks margins course tune worth million billion trillion crore lakh usd".split()
 )
+# How long it runs, written before what it covers: "a 10-year strategic roadmap".
+_DURATION = re.compile(r"^(?:\d+|one|two|three|four|five|ten|twenty)[- ](?:year|month|day)s?(?:[- ]long)?$", re.I)
 
 
 def _clean_subject(subject: str) -> str:
-    if _NOT_A_SUBJECT & set(subject.lower().split()):
-        return ""
+    if _NOT_A_SUBJECT & set(subject.lower().split()) or INSTRUMENT.search(subject):
+        return ""  # "a roadmap for implementing an MoU" covers no subject of its own
     words = subject.split()
-    while words and words[0].lower() in _NOT_SUBJECT_WORDS:
+    while words and (words[0].lower() in _NOT_SUBJECT_WORDS or _DURATION.match(words[0])):
         words.pop(0)
-    while words and words[-1].lower() in _GENERIC_SUBJECT_WORDS | {"and", "the", "of", "in", "on"}:
+    while words and words[-1].lower() in {"and", "the", "of", "in", "on"}:
         words.pop()
+    if all(word.lower() in _GENERIC_SUBJECT_WORDS for word in words):
+        return ""  # "an MoU on cooperation" says nothing of what it covers
     subject = " ".join(words[: MAX_SUBJECT_WORDS + 1])
     if len(words) > MAX_SUBJECT_WORDS or _TIME_WORDS.match(subject):
         return ""
@@ -292,11 +323,19 @@ SPEAKING_KINDS = {
 
 def _list_after(after: str) -> list[str]:
     """ "on tourism, wildlife and capacity building in public service." -> the subject of each instrument."""
+    after = _PARTIES_FIRST.sub(r"\1", after, count=1)
     match = SUBJECTS_AFTER.match(_IN_THE_SECTOR.sub(r"\1on \2", _TIME_PHRASE.sub(" ", after, count=1), count=1))
     if not match:
         return []
-    items = [_clean_subject(SUBJECT_END.sub("", item).strip(" .")) for item in LIST_SPLIT.split(match["subject"])]
+    items = [
+        _clean_subject(SUBJECT_END.sub("", _LIST_ITEM_LEAD.sub("", item)).strip(" ."))
+        for item in LIST_SPLIT.split(match["subject"])
+    ]
     return [item for item in items if item]
+
+
+# "MoUs for the establishment of a joint commission and for cooperation between…": each item's own link.
+_LIST_ITEM_LEAD = re.compile(r"^(?:for|on|in|to)\s+(?:the\s+)?", re.I)
 
 
 def _subject_before(before: str) -> str:
@@ -307,13 +346,17 @@ def _subject_before(before: str) -> str:
         bare = word.strip(',;:()"“”')
         if bare != word or not bare or not bare.islower() or bare in _NOT_SUBJECT_WORDS or bare in _VERB_WORDS:
             break
+        if bare.endswith(("ed", "ly")) and len(bare) > 4:
+            break  # "hailed the newly reached agreement": verbs and adverbs, not what it covers
         picked.insert(0, bare)
     return _clean_subject(" ".join(picked))
 
 
 _VERB_WORDS = frozenset(
     "signed sign signs signing inked ink concluded conclude ratified ratify exchanged the of on in and to for by "
-    "with as an a two also have has had was were is are be been".split()
+    "with as an a two also have has had was were is are be been approve approves approved upgrade upgrades "
+    "upgraded enhancing strengthening boosting deepening expanding promoting establishing launch launched "
+    "launches".split()
 )
 
 
@@ -327,6 +370,9 @@ def _count_before(before: str) -> int | None:
     return None
 
 
+CONTEXT_BEFORE, CONTEXT_AFTER = 200, 600
+
+
 def read_sentence(text: str, start: int, end: int, previous_status: str | None = None) -> list[Reading]:
     """The agreements one sentence of the text reports.
 
@@ -334,41 +380,62 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
     its own: "They signed deals in seven sectors. These included MoUs on tourism, wildlife and culture."
     """
     sentence = text[start:end]
-    status = None
+    sentence_status = None
     readings: list[Reading] = []
+    defined_until = 0  # the end of "(CEPA)" just after "Comprehensive Economic Partnership Agreement"
     for match in INSTRUMENT.finditer(sentence):
+        if match.start() < defined_until:
+            continue
         written = match.group()
         kind = kind_of(written)
-        before, after = sentence[: match.start()], sentence[match.end() :]
+        # The words either side that the rules below read; a bounded window keeps a sentence of many
+        # instruments linear.
+        before = sentence[max(0, match.start() - CONTEXT_BEFORE) : match.start()]
+        after = sentence[match.end() : match.end() + CONTEXT_AFTER]
         if _REFERS_BACK.search(before):
             continue  # "this important agreement", "the said MoU": one read already
         proper_name = _proper_name(before, written)
+        if proper_name == written and kind in SPEAKING_KINDS:
+            proper_name = ""  # "a Comprehensive Economic Partnership Agreement" is the kind, not a name
         acronym_match = ACRONYM_AFTER.match(after)
         acronym = acronym_match["acronym"] if acronym_match and acronym_match["acronym"] != written else ""
+        if acronym_match:
+            defined_until = match.end() + acronym_match.end()
         if (
             acronym
             and kind_of(acronym) == kind
             and acronym.upper() in {"MOU", "MOUS", "MOC", "FTA", "CEPA", "BIT"}
         ):
             acronym = ""  # "(MoU)" only repeats the kind
-        if status is None:
-            status = status_of(sentence) or previous_status or Status.REFERRED
+        if sentence_status is None:
+            sentence_status = status_of(sentence) or previous_status or Status.REFERRED
+        # The verb of the instrument's own clause first: "inked a currency swap, to begin talks on an FTA".
+        status = status_of(_CLAUSE_BREAK.split(before)[-1]) or sentence_status
+        if kind == "declaration" and status == Status.REFERRED and _ISSUED.search(sentence):
+            status = Status.SIGNED  # a joint statement is issued or adopted, not signed
         if status == Status.REFERRED and not proper_name:
             continue  # a mere mention: "more than 40 bilateral agreements"
-        subject = "" if proper_name else (_subject_after(after) or _subject_before(before))
         count = _count_before(before)
-        plural = written.lower().endswith("s") and not written.lower().endswith("ss")
-        if plural and subject and (count is None or count != 1):
-            items = _list_after(after)
-            if len(items) >= 2:
-                for item in items:
-                    readings.append(
-                        Reading(
-                            kind, status, item, "", "", sentence, start + match.start(), start + match.end(), 0.8,
-                            sentence_start=start,
-                        )
-                    )  # fmt: skip
-                continue
+        lowered = written.lower()
+        plural = (lowered.endswith("s") and not lowered.endswith("ss")) or lowered.startswith("memoranda")
+        plural = plural or (count is not None and count > 1)
+        items = _list_after(after) if plural and not proper_name and count != 1 else []
+        if proper_name == written and _subject_after(after):
+            proper_name = ""  # "a Joint Statement on maritime cooperation": named by what it covers
+        subject = "" if proper_name else _subject_after(after)
+        if kind == "contract" and not subject and lowered.split()[-1] in _CONTRACT_VERBS:
+            bought = _HOW_MANY.sub("", SUBJECT_END.sub("", _OBJECT.match(after)["object"]).strip(" ."))
+            subject = _clean_subject(bought)
+        subject = subject or ("" if proper_name else _subject_before(before))
+        if len(items) >= 2:
+            for item in items:
+                readings.append(
+                    Reading(
+                        kind, status, item, "", "", sentence, start + match.start(), start + match.end(), 0.8,
+                        sentence_start=start,
+                    )
+                )  # fmt: skip
+            continue
         if not subject and not proper_name and kind in SPEAKING_KINDS and status != Status.REFERRED:
             subject = SPEAKING_KINDS[kind]  # "resumed talks on a bilateral investment treaty"
         # "signed the agreement": one already read, or too little to file; but "an MoU was signed between SIDM
@@ -392,19 +459,306 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
     return readings
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s(?:while|whereas|after|before|but)\s")
+_ISSUED = re.compile(r"\b(?:issued|adopted|released)\b", re.I)
+_CONTRACT_VERBS = frozenset("buy purchase procure acquire supply build deliver".split())
+# What a deal to buy covers: "a deal to buy 26 Rafale marine jets at a cost of…".
+_OBJECT = re.compile(r"\s*(?P<object>[^,;:.()\"“”]{0,160})")
+_HOW_MANY = re.compile(r"^(?:(?:at least|up to|some|about|over|more than)\s+)?(?:\d[\d,]*|a|an)\s+", re.I)
+
+
 def _proper_name(before: str, written: str) -> str:
     """ "the Japan-Philippines Reciprocal Access Agreement" -> "Japan-Philippines Reciprocal Access Agreement"."""
     if not written[:1].isupper() or written[1:2].isupper() or written.startswith("Mo") or written.endswith("s"):
         return ""  # acronyms and plurals: "OCP-India MoUs", "Agreements" name no one instrument
+    # "signed a landmark Defence Framework Agreement": the kind's own words in capitals may name it alone.
+    own = written if len(written.split()) >= 2 and all(w[:1].isupper() for w in written.split()) else ""
     words = PROPER_NAME_BEFORE.search(before[-120:])
     if words is None:
-        return ""
+        return own
     name = LEADING_ARTICLE.sub("", words.group().strip())
     # A sentence's first word is capitalised whatever it is: "Both sides signed …" names nothing.
     first_words = name.split()
-    while first_words and first_words[0].lower() in _NOT_SUBJECT_WORDS | {"both", "officials", "signed"}:
-        first_words.pop(0)
+    while first_words and (
+        first_words[0].lower() in _NOT_SUBJECT_WORDS | {"both", "officials", "signed", "year", "month"}
+        or _DURATION.match(first_words[0])
+    ):
+        first_words.pop(0)  # "Both sides signed …", "the 10-Year Defence Framework"
     name = " ".join(first_words)
     if not name or name.split()[-1].lower() in {"of", "on", "for", "and", "the", "de", "in"}:
-        return ""
+        return own
     return f"{name} {written}"
+
+
+# Other languages. A story in French, Portuguese, Spanish, German or Indonesian is read with that language's
+# words for the instruments, for what happened to them and for what they cover; what the instrument is called
+# there ("Memorando de entendimento sobre a cooperação no campo financeiro") is kept as written, as its name.
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's wording of instruments and of what happens to them."""
+
+    language: str
+    instruments: tuple[tuple[str, str], ...]  # (pattern, kind), matched in any case
+    status_verbs: tuple[tuple[str, str], ...]  # (status, pattern), the strongest first
+    not_yet: str  # a signing still to come: "será assinado", "soll unterzeichnet werden"
+    connectors: str  # what links a kind to what it covers: "sobre", "dans le domaine de", "zur"
+    stops: str  # words that end what an instrument covers: "entre", "avec", "mit"
+    function_words: frozenset[str]  # common words of the language, to tell it from the others
+    # A word that may stand between a kind and its link: "Acordo técnico sobre …", "accord cadre relatif à".
+    adjective: str = r"(?!(?:de|do|da|du|des|del)\b)[^\W\d_]{4,}"
+
+    @functools.cached_property
+    def instrument(self) -> re.Pattern:
+        return re.compile(r"\b(?:" + "|".join(pattern for pattern, _kind in self.instruments) + r")\b", re.I)
+
+    @functools.cached_property
+    def kinds(self) -> list[tuple[re.Pattern, str]]:
+        return [(re.compile(pattern, re.I), kind) for pattern, kind in self.instruments]
+
+    @functools.cached_property
+    def statuses(self) -> list[tuple[str, re.Pattern]]:
+        return [(status, re.compile(rf"\b(?:{verbs})\b", re.I)) for status, verbs in self.status_verbs]
+
+    @functools.cached_property
+    def subject_after(self) -> re.Pattern:
+        return re.compile(
+            rf"^\s*(?:\([^()]{{1,40}}\)\s*)?,?\s*(?:{self.adjective}\s+)?(?:{self.connectors})\s*(?P<subject>[^,;:.()\"“”«»]{{2,160}})",
+            re.I,
+        )
+
+    @functools.cached_property
+    def subject_end(self) -> re.Pattern:
+        return re.compile(rf"(?:^|\s+)(?:{self.stops})\b.*$", re.I | re.S)
+
+    def kind_of(self, written: str) -> str:
+        return next((kind for pattern, kind in self.kinds if pattern.fullmatch(written)), "agreement")
+
+    def status_of(self, sentence: str) -> str | None:
+        found = next((status for status, pattern in self.statuses if pattern.search(sentence)), None)
+        if found == Status.SIGNED and re.search(self.not_yet, sentence, re.I):
+            return Status.ANNOUNCED
+        return found
+
+
+LEXICONS = (
+    Lexicon(
+        "pt",
+        instruments=(
+            (r"memorandos? de entendimento", "mou"),
+            (r"memorandos? de coopera[çc][ãa]o", "moc"),
+            (r"(?:cartas?|declara[çc](?:[ãa]o|[õo]es)) de inten[çc](?:[ãa]o|[õo]es)", "letter_of_intent"),
+            (r"planos? de a[çc](?:[ãa]o|[õo]es)", "action_plan"),
+            (r"acordos?[- ]quadros?", "framework"),
+            (r"acordos? de livre[- ]com[ée]rcio", "fta"),
+            (r"(?:acordos?|tratados?) (?:bilaterais? )?de (?:prote[çc][ãa]o de )?investimentos?", "bit"),
+            (r"acordos?|conv[êe]nios?", "agreement"),
+            (r"tratados?", "treaty"),
+            (r"protocolos?", "protocol"),
+            (r"declara[çc](?:[ãa]o|[õo]es) conjuntas?", "declaration"),
+            (r"contratos?", "contract"),
+            (r"roteiros?", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"(?:entrou|entra|entraram|entrar[áa]) em vigor|vigente"),
+            (Status.RATIFIED, r"ratific\w*"),
+            (Status.TERMINATED, r"denunci(?:ou|ado|ada)|rescindi\w*"),
+            (Status.SUSPENDED, r"suspen(?:so|sa|deu|der)\w*"),
+            (Status.SIGNED, r"assin\w+|firma(?:do|da|dos|das|ram|ou)|celebra(?:do|da|dos|das|ram|ou)"),
+            (Status.NEGOTIATING, r"negocia\w*"),
+            (Status.ANNOUNCED, r"anunci\w*|prev(?:ê|isto|ista)"),
+        ),
+        not_yet=r"\b(?:ser[áa]|ser[ãa]o|deve(?:r[áa])?|devem|vai|v[ãa]o|pretende\w*)\s+(?:\w+\s+)?(?:ser )?assina",
+        connectors=r"sobre|relativ[oa]s? (?:a|à|ao|aos|às)|referentes? (?:a|à|ao)|na [áa]rea d[eao]s?"
+        r"|no campo d[eao]s?|no [âa]mbito d[eao]s?|em mat[ée]ria de|para (?:a |o )?|de|d[oa]s?",
+        stops=r"entre|com|pelo|pela|por|durante|que|assinad\w+|firmad\w+|nesta|neste|nessa|nesse|hoje|ontem",
+        function_words=frozenset("o os as da do das dos em com uma para não que são pelo pela também".split()),
+    ),
+    Lexicon(
+        "es",
+        instruments=(
+            (r"memor[áa]ndums? de entendimiento|memorandos? de entendimiento", "mou"),
+            (r"cartas? de intenci[óo]n(?:es)?|declaraci[óo]n(?:es)? de intenci[óo]n(?:es)?", "letter_of_intent"),
+            (r"planes? de acci[óo]n", "action_plan"),
+            (r"acuerdos?[- ]marcos?", "framework"),
+            (r"tratados? de libre comercio|acuerdos? de libre comercio", "fta"),
+            (r"acuerdos?|convenios?", "agreement"),
+            (r"tratados?", "treaty"),
+            (r"protocolos?", "protocol"),
+            (r"declaraci[óo]n(?:es)? conjuntas?", "declaration"),
+            (r"contratos?", "contract"),
+            (r"hojas? de ruta", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"(?:entr[óo]|entra|entraron|entrar[áa]) en vigor|vigente"),
+            (Status.RATIFIED, r"ratific\w*"),
+            (Status.SUSPENDED, r"suspend\w*"),
+            (Status.SIGNED, r"firma(?:do|da|dos|das|ron|n)|firm[óo]|suscri\w*|rubric\w*"),
+            (Status.NEGOTIATING, r"negocia\w*"),
+            (Status.ANNOUNCED, r"anunci\w*|prev(?:é|isto|ista)"),
+        ),
+        not_yet=r"\b(?:ser[áa]n?|deber[áa]n?|va|van|prev(?:é|én)|pretende\w*)\s+(?:\w+\s+)?(?:a )?(?:ser )?firma",
+        connectors=r"sobre|relativ[oa]s? (?:a|al)|en (?:el|los) [áa]mbitos? de|en materia de|en el campo de"
+        r"|para (?:el |la )?|de|del",
+        stops=r"entre|con|por|durante|que|firmad\w+",
+        function_words=frozenset("el los las del una para con que por entre también según como más".split()),
+    ),
+    Lexicon(
+        "fr",
+        instruments=(
+            (r"protocoles? d['’]accord|m[ée]morandums? d['’](?:entente|accord)", "mou"),
+            (r"(?:lettres?|d[ée]clarations?) d['’]intention", "letter_of_intent"),
+            (r"plans? d['’]action", "action_plan"),
+            (r"accords?[- ]cadres?", "framework"),
+            (r"accords? de libre[- ][ée]change", "fta"),
+            (r"accords?|conventions?", "agreement"),
+            (r"trait[ée]s?", "treaty"),
+            (r"protocoles?", "protocol"),
+            (r"d[ée]clarations? conjointes?", "declaration"),
+            (r"arrangements?", "arrangement"),
+            (r"contrats?", "contract"),
+            (r"feuilles? de route", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"(?:entr[ée]e?s?|entre|entrera|entrent) en vigueur"),
+            (Status.RATIFIED, r"ratifi\w*"),
+            (Status.TERMINATED, r"d[ée]nonc[ée]\w*|r[ée]sili\w*"),
+            (Status.SUSPENDED, r"suspend\w*"),
+            (Status.SIGNED, r"sign[ée]e?s?|signent|signature|paraph[ée]\w*|conclu(?:e|s|es)?"),
+            (Status.NEGOTIATING, r"n[ée]goci\w*"),
+            (Status.ANNOUNCED, r"annonc\w*|pr[ée]vu\w*"),
+        ),
+        not_yet=r"\b(?:sera|seront|devr(?:a|ont)|va|vont|doi(?:t|vent))\s+(?:\w+\s+)?(?:[êe]tre )?sign",
+        connectors=r"relati(?:f|ve|fs|ves) (?:à la |à l['’]|au |aux |à )|portant sur (?:la |le |les |l['’])?"
+        r"|dans les? domaines? d(?:e la |e l['’]|u |es |e )|en mati[èe]re d(?:e la |e l['’]|u |es |e )"
+        r"|sur (?:la |le |les |l['’])?"
+        r"|pour (?:la |le |les |l['’])?|d(?:e la |e l['’]|u |es |e |['’])",
+        stops=r"entre|avec|par|lors|qui|que|sign[ée]e?s?",
+        function_words=frozenset("le la les des du une est avec pour dans qui sur par aux également".split()),
+    ),
+    Lexicon(
+        "de",
+        instruments=(
+            (r"absichtserkl[äa]rung(?:en)?", "letter_of_intent"),
+            (r"aktionspl[äa]ne?n?|aktionsplans?", "action_plan"),
+            (r"rahmenabkommens?", "framework"),
+            (r"freihandelsabkommens?", "fta"),
+            (r"investitions(?:schutz)?abkommens?", "bit"),
+            (r"[\w-]*abkommens?", "agreement"),
+            (r"[\w-]*vertrag(?:es|s)?|[\w-]*vertr[äa]ge", "treaty"),
+            (r"absichtserkl[äa]rungen|gemeinsame[nr]? erkl[äa]rung(?:en)?", "declaration"),
+            (r"memorandum of understanding|memorandums?", "mou"),
+            (r"protokolls?|protokolle", "protocol"),
+            (r"fahrpl[äa]ne?n?|fahrplans?", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"in kraft (?:getreten|treten|tritt|trat)"),
+            (Status.RATIFIED, r"ratifizier\w*"),
+            (Status.TERMINATED, r"gek[üu]ndigt|k[üu]ndig(?:t|en|te)"),
+            (Status.SUSPENDED, r"ausgesetzt|aussetz\w*"),
+            (Status.SIGNED, r"unterzeichne\w*|unterzeichnung|unterschrieben|geschlossen|schlossen"),
+            (Status.NEGOTIATING, r"verhandl\w*|verhandel\w*"),
+            (Status.ANNOUNCED, r"angek[üu]ndigt|vorgesehen|geplant"),
+        ),
+        not_yet=r"\b(?:soll(?:en)?|werden|wird|vorgesehen|geplant)\b",
+        connectors=r"(?:zur|zum|über die|über den|über das|über|im bereich(?: der| des)?|für die|für den|für)",
+        stops=r"zwischen|mit|von|durch|bei|der|die|das|und|sowie",
+        function_words=frozenset("der die das und ist nicht mit von zu den dem im auch sich eine für".split()),
+    ),
+    Lexicon(
+        "id",
+        instruments=(
+            (r"nota kesepahaman|memorandum (?:saling pengertian|kesepahaman)|mou", "mou"),
+            (r"surat (?:pernyataan )?(?:minat|kehendak)", "letter_of_intent"),
+            (r"rencana aksi", "action_plan"),
+            (r"perjanjian perdagangan bebas", "fta"),
+            (r"perjanjian|persetujuan|kesepakatan", "agreement"),
+            (r"traktat", "treaty"),
+            (r"protokol", "protocol"),
+            (r"pernyataan bersama|deklarasi bersama", "declaration"),
+            (r"kontrak", "contract"),
+            (r"peta jalan", "roadmap"),
+        ),
+        status_verbs=(
+            (Status.IN_FORCE, r"mulai berlaku|berlaku efektif"),
+            (Status.RATIFIED, r"meratifikasi|diratifikasi|ratifikasi"),
+            (Status.SIGNED, r"menandatangani|ditandatangani|penandatanganan|meneken|diteken"),
+            (Status.NEGOTIATING, r"merundingkan|perundingan|negosiasi"),
+            (Status.ANNOUNCED, r"mengumumkan|diumumkan|direncanakan"),
+        ),
+        not_yet=r"\b(?:akan|rencananya|direncanakan)\s+(?:\w+\s+)?(?:menandatangani|ditandatangani)",
+        # Indonesian writes what an instrument covers right after it: "perjanjian pertahanan strategis".
+        connectors=r"tentang|mengenai|di bidang|dalam bidang|untuk|kerja ?sama(?: di bidang)?|(?=[^\W\d_])",
+        stops=r"antara|dengan|oleh|yang|pada|di|bersama|itu|ini|tersebut|adalah|akan|telah|dan|hari",
+        adjective=r"(?!)",  # what it covers follows the kind at once
+        function_words=frozenset("yang dan di dengan untuk dari ini itu pada dalam akan adalah juga oleh".split()),
+    ),
+)
+ENGLISH_WORDS = frozenset("the of and to in is that for with on as was by at from".split())
+_FUNCTION_WORD = re.compile(r"[^\W\d_]+")
+LANGUAGE_SAMPLE = 4000  # characters read to tell the language: a story's first paragraphs
+
+
+def lexicon_of(text: str) -> Lexicon | None:
+    """The lexicon of the language a story is written in; None for English, or a language without one."""
+    words = _FUNCTION_WORD.findall(text[:LANGUAGE_SAMPLE].lower())
+    english = sum(word in ENGLISH_WORDS for word in words)
+    best, best_count = None, english
+    for lexicon in LEXICONS:
+        count = sum(word in lexicon.function_words for word in words)
+        if count > best_count * 1.5 and count >= 5:
+            best, best_count = lexicon, count
+    return best
+
+
+def read_foreign_sentence(
+    text: str, start: int, end: int, lexicon: Lexicon, previous_status: str | None = None
+) -> list[Reading]:
+    """The agreements one sentence in another language reports, each named as it is written there."""
+    sentence = text[start:end]
+    status = lexicon.status_of(sentence) or previous_status
+    readings = []
+    for match in lexicon.instrument.finditer(sentence):
+        written = match.group()
+        kind = lexicon.kind_of(written)
+        after = sentence[match.end() :]
+        subject_match = lexicon.subject_after.match(after)
+        subject = ""
+        if subject_match:
+            subject = lexicon.subject_end.sub("", subject_match["subject"]).strip(" .")
+            words = _FOREIGN_ARTICLE.sub("", subject).split()[: MAX_SUBJECT_WORDS + 2]
+            while (
+                words
+                and len(words[-1]) <= 5
+                and words[-1].islower()
+                and (_FOREIGN_ARTICLE.match(words[-1] + " ") or lexicon.subject_after.match(f" {words[-1]} xx"))
+            ):
+                words.pop()  # "… de alta qualidade sobre": cut after a link word
+            subject = " ".join(words)
+        # A compound names what it covers ("Freundschaftsvertrag"); a lone kind ("o acordo") names nothing.
+        compound = lexicon.language == "de" and written.lower() not in {p.lower() for p in _GERMAN_BARE_KINDS}
+        if not subject and not compound and kind not in SPEAKING_KINDS:
+            continue  # "o acordo", "l'accord": one the story has named, or too little to file
+        if _COUNTED.search(sentence[: match.start()]):
+            continue  # "quase 30 acordos de relações comerciais": how many, not which
+        if status is None and not compound:
+            continue
+        phrase = sentence[match.start() : match.end() + (subject_match.end() if subject else 0)]
+        if subject:
+            phrase = phrase[: phrase.lower().rindex(subject.lower()) + len(subject)]
+        name = " ".join(phrase.split())
+        name = name[:1].upper() + name[1:]
+        reading_status = status or Status.REFERRED
+        confidence = 0.8 if reading_status in {Status.SIGNED, Status.RATIFIED, Status.IN_FORCE} else 0.6
+        readings.append(
+            Reading(
+                kind, reading_status, subject.lower(), name, "", sentence, start + match.start(),
+                start + match.end(), confidence, sentence_start=start, language=lexicon.language,
+            )
+        )  # fmt: skip
+    return readings
+
+
+_FOREIGN_ARTICLE = re.compile(r"^(?:(?:a|o|as|os|la|le|les|el|los|las|die|der|das|den|dem)\s+|l['’])", re.I)
+_COUNTED = re.compile(r"\b\d+\s+$")
+# German kinds written alone, with nothing compounded before them.
+_GERMAN_BARE_KINDS = ("abkommen", "abkommens", "vertrag", "vertrages", "vertrags", "verträge", "vertrage")

@@ -9,6 +9,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import Any
 
 import pycountry
@@ -437,7 +438,9 @@ def _translated_names() -> list[tuple[str, str]]:
                 continue
             for english in {country.name, getattr(country, "common_name", country.name)}:
                 translated = catalog.gettext(english)
-                if translated != english and "," not in translated and len(translated) >= TRANSLATED_MIN_CHARS:
+                # Short names are often words too ("Peru" is English already); "Perú" or "Irã" is none.
+                short = len(translated) < TRANSLATED_MIN_CHARS and translated.isascii()
+                if translated != english and "," not in translated and not short:
                     found.append((country.alpha_2, translated))
     return found
 
@@ -518,11 +521,12 @@ def _is_us_state(folded: str, start: int, end: int, matcher: _Matcher) -> bool:
     return not any(matcher.codes.get(" ".join(words[i:])) for i in range(len(words)))
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Return True if [start, end) overlaps one of the sorted, non-empty spans."""
+def _overlaps(spans: list[tuple[int, int]], reach: list[int], start: int, end: int) -> bool:
+    """Return True if [start, end) overlaps one of the sorted, non-empty spans; reach[i] is the furthest end
+    of spans[: i + 1]."""
     i = bisect_left(spans, (end,))
-    # Only spans starting before `end` can overlap; check them from the nearest back.
-    return any(spans[j][1] > start for j in range(i - 1, -1, -1))
+    # Only spans starting before `end` can overlap, and one does when the furthest of their ends is past start.
+    return i > 0 and reach[i - 1] > start
 
 
 def find_country_mentions(
@@ -535,6 +539,7 @@ def find_country_mentions(
     matcher = _matcher(tuple(sorted((extra_names or {}).items())))
     folded = _fold(text)
     spans = sorted((s, e) for s, e in skip_spans if e > s)
+    reach = list(accumulate((e for _s, e in spans), max))
     mentions: list[CountryMention] = []
     states_named: set[str] = set()
     claimed_until = 0
@@ -551,7 +556,7 @@ def find_country_mentions(
         if _is_us_state(folded, start, end, matcher):
             states_named.add(folded[start:end])
             continue
-        if code is None or (spans and _overlaps(spans, start, end)) or _is_given_name(folded, start, end, matcher):
+        if code is None or _overlaps(spans, reach, start, end) or _is_given_name(folded, start, end, matcher):
             continue
         mentions.append(CountryMention(code, start, end, text[start:end]))
     # One sense per story: once "Atlanta, Georgia" shows the state is meant, "Georgia's economy" is the state too.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,14 +52,30 @@ _TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?
 DATE = re.compile(
     rf"(?<![\w-])(?:{_WEEKDAY}\s+)?"
     rf"(?P<date>{DAY}\s+{MONTH},?\s+{_YEAR}|{MONTH}\s+{DAY},?\s+{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}/\d{{1,2}}/{_YEAR})(?![\w-])",
+    rf"|\d{{1,2}}([/.-])\d{{1,2}}\2{_YEAR})(?![\w-])",
     re.IGNORECASE,
 )
 # Labels that say what a date is. "Updated" is weaker than "published": the story was written before.
+# In the desk's other languages too: "Atualizado em 13/05/2025", "Mis à jour le", "Aktualisiert am".
 _PUBLISHED = re.compile(
-    r"^\W*(?:first\s+)?(?:published|posted|released|issued|date(?:d)?|release date)(?:\s+on)?\b", re.IGNORECASE
+    r"^\W*(?:first\s+)?(?:published|posted|released|issued|created|date(?:d)?|release date|publicad[oa]|publiée?"
+    r"|veröffentlicht|diterbitkan|dipublikasikan)(?:\s+(?:on|em|el|le|am|pada))?\b",
+    re.IGNORECASE,
 )
-_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|edited)(?:\s+on)?\b", re.IGNORECASE)
+_UPDATED = re.compile(
+    r"^\W*(?:last\s+)?(?:updated?|modified|edited|atualizad[oa]|actualizad[oa]|mis à jour|aktualisiert|diperbarui)"
+    r"(?:\s+(?:on|em|el|le|am|pada))?\b",
+    re.IGNORECASE,
+)
+# A line's parts: a label may stand after a byline ("Reuters | Manila | Updated: 04-07-2024 16:31 IST").
+_PARTS = re.compile(r"\s*[|•·(\[]\s*")
+# A clock time beside a date: a timestamp, wherever it stands ("| @site | Apr 05, 2025, at 03:36 pm").
+CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
+# Time zones that write the month first: "07/10/2021 | 04:38am EDT" is 10 July.
+_MONTH_FIRST_ZONES = re.compile(r"\b(?:E[DS]T|C[DS]T|M[DS]T|P[DS]T|AKST|HST)\b")
+_NUMERIC = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
+# Lines this long may still hold a label and its date in one of their parts.
+LABELLED_LINE_MAX_CHARS = 400
 # What may stand beside a date on a line of its own: a byline, a time, a reading time, separators.
 _BESIDE_DATE = re.compile(
     rf"{_TIME}|\b\d+\s*min(?:ute)?s?\s+read\b|\bIST|GMT|UTC|[|•·/,:–—-]|\bBy\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}}",
@@ -74,31 +91,54 @@ DATE_LINE_MAX_CHARS = 120
 DATE_LINE_MAX_WORDS = 6
 
 
-def read_date(written: str) -> datetime.date | None:
-    """The date dateutil reads in a span DATE found; None for an impossible one (30 February)."""
+@functools.lru_cache(maxsize=1024)
+def read_date(written: str, *, month_first: bool = False) -> datetime.date | None:
+    """The date dateutil reads in a span DATE found; None for an impossible one (30 February).
+
+    Numbers alone are read day first ("13/05/2025", "04-07-2024"), as outside the United States.
+    """
+    numeric = _NUMERIC.fullmatch(written.strip()) is not None
     try:
-        return dateutil_parser.parse(written, dayfirst="/" in written).date()
+        return dateutil_parser.parse(written, dayfirst=numeric and not month_first).date()
     except (ValueError, OverflowError):
         return None
 
 
-def line_candidates(line: str, *, in_head: bool) -> list[Candidate]:
-    """The dates a line shows as the story's own: labelled anywhere, bare only in the story's head."""
-    if len(line) > DATE_LINE_MAX_CHARS:
+def line_candidates(
+    line: str, *, in_head: bool, site_clock: bool = False, stronger_than: int = 0
+) -> list[Candidate]:
+    """The dates a line shows as the story's own.
+
+    Labelled ones anywhere; a bare one on a short line of its own in the story's head, or with its clock time
+    anywhere; none from `site_clock`, a date and time at the top of a page that says when it was fetched. A
+    date no stronger than `stronger_than`, the evidence of one already found, is not read: it could not win.
+    """
+    if len(line) > LABELLED_LINE_MAX_CHARS:
         return []
+    month_first = bool(_MONTH_FIRST_ZONES.search(line))
+    for part in _PARTS.split(line):
+        evidence = (
+            Evidence.PUBLISHED if _PUBLISHED.match(part) else Evidence.UPDATED if _UPDATED.match(part) else None
+        )
+        if evidence and len(part) <= DATE_LINE_MAX_CHARS and (match := DATE.search(part)):
+            if evidence <= stronger_than:
+                return []
+            date = read_date(match["date"], month_first=month_first)
+            return [Candidate(date, evidence, match.group().strip())] if date else []
     match = DATE.search(line)
-    if match is None:
+    if match is None or len(line) > DATE_LINE_MAX_CHARS or not _stands_alone(line, match):
         return []
-    if _PUBLISHED.match(line):
-        evidence = Evidence.PUBLISHED
-    elif _UPDATED.match(line):
-        evidence = Evidence.UPDATED
-    elif in_head and _stands_alone(line, match):
-        evidence = Evidence.LINE
-    else:
+    timestamp = bool(CLOCK.search(line[match.end() :] + " " + line[: match.start()]))
+    if site_clock and timestamp:
         return []
-    date = read_date(match["date"])
-    return [Candidate(date, evidence, match.group().strip())] if date else []
+    if stronger_than >= Evidence.LINE or not (in_head or timestamp or _BRACKETED.fullmatch(line)):
+        return []
+    date = read_date(match["date"], month_first=month_first)
+    return [Candidate(date, Evidence.LINE, match.group().strip())] if date else []
+
+
+# A credit line in brackets: "[ABS News Service/01.11.2025]".
+_BRACKETED = re.compile(r"\[[^\[\]]+\]|\([^()]+\)")
 
 
 def _stands_alone(line: str, match: re.Match) -> bool:

@@ -95,6 +95,7 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
     project accord pact armed resources natural human rights welfare enterprises overseas diaspora
     veterans solidarity integration territorial local heavy small medium micro skill skills
     entrepreneurship commission secretariat bureau service services operations command islamic holy
+    majesty highness war live
     """.split()
 )
 # Words in capitals that are never a family name, whatever stands beside them.
@@ -102,7 +103,11 @@ _CAPS_NOT_NAMES = frozenset("ani pti ians afp reuters wam spa xinhua tass nato a
 NAME_PARTICLES = frozenset("al el bin ibn bint de da di du del della van von der den le la ben abu".split())
 NAME_SUFFIXES = frozenset({"jr", "sr"})
 # Words of address that end a title exactly where the name begins ("Hon. Gilberto C. Teodoro").
-HONORIFICS = frozenset("mr mrs ms dr prof sir hon honourable honorable excellency h e he shri smt eng lic".split())
+HONORIFICS = frozenset(
+    """
+    mr mrs ms dr prof sir hon honourable honorable excellency h e he shri smt eng lic his her majesty highness
+    """.split()
+)
 # A title in lower case written just before a name, maybe with its portfolio and a comma: "Norway's trade
 # minister Lars Holm", "his Spanish counterpart José Manuel Albares", "minister for Defence, Richard Marles".
 LOWER_CASE_TITLE = re.compile(
@@ -214,6 +219,7 @@ class AgreementFinding:
     status: str = "signed"  # what the story says happened to it (agreements.Status)
     evidence: str = ""
     confidence: float = 1.0
+    acronym: str = ""  # the short form the story defines for a new one: "RAA"
 
 
 @dataclass(frozen=True)
@@ -521,6 +527,9 @@ class NameRun:
     end: int
     title: tuple[Word, ...]
     title_after: tuple[Word, ...] = ()
+    # The title stands apart, behind a comma ("Indonesia's Defence Minister, Prabowo Subianto"): where the
+    # name begins is then certain, however many words it has.
+    set_off: bool = False
 
     @property
     def written(self) -> str:
@@ -598,6 +607,14 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
         while k > 0 and (k - 1) not in claimed and words[k - 1].is_title:
             k -= 1
         title = tuple(words[k:i])
+        set_off = False
+        if k > 1 and words[k - 1].text == "," and all(word.key in HONORIFICS for word in title):
+            # "the Sultan of Oman, His Majesty Haitham bin Tarik", "the President of Mexico, Claudia Sheinbaum"
+            m = k - 1
+            while m > 0 and (m - 1) not in claimed and words[m - 1].is_title:
+                m -= 1
+            if any(is_title_head(word.key) for word in words[m : k - 1]):
+                title, set_off = tuple(words[m : k - 1]), True  # the words of address are no part of it
         # "Gilberto C. Teodoro, Jr., Secretary of National Defense": the suffix belongs to the name.
         suffix: tuple[Word, ...] = ()
         if j + 1 < count and words[j].text == "," and words[j + 1].key in NAME_SUFFIXES:
@@ -611,7 +628,7 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
                 m += 1
             after = tuple(words[j + 1 : m])
         name_words = tuple(words[i : j - 2]) + suffix if suffix else tuple(words[i:j])
-        runs.append(NameRun(name_words, i, j, title, after))
+        runs.append(NameRun(name_words, i, j, title, after, set_off or bool(after)))
         i = j
     return runs
 
@@ -640,6 +657,31 @@ def _lower_case_title(text: str, at: int) -> tuple[str, str | None]:
     context = before[max(0, match.start() - 40) : match.end()]
     mentions = find_country_mentions(context)
     country = mentions[-1].code if mentions else None
+    return role[:1].upper() + role[1:], country
+
+
+LONGEST_SET_OFF_NAME = 6
+# A title after a name and a comma, in lower case or not: "Maya Tissafi, Switzerland's ambassador to India",
+# "Juan Angulo, ambassador of Chile", "Laura Flessel, ministre française des Sports".
+LOWER_CASE_TITLE_AFTER = re.compile(
+    r"\s*,\s*(?:the\s+|a\s+|an\s+|le\s+|la\s+|el\s+|o\s+)?"
+    r"(?P<title>(?:[A-Z][\w.-]*(?:['’]s)?\s+){0,2}(?i:(?:joint|deputy|vice|chief|under|principal|senior|additional)[\s-])?"
+    r"(?i:minist(?:er|re|ro|ra)|secr[ée]taire|secretar(?:y|io|ia)|ambassad(?:or|eur)|embajador|embaixador|envoy"
+    r"|president[ea]?|président|governor|spokes(?:person|man|woman)|commissioner|chair(?:man|woman|person)?"
+    r"|director|head)\b[^,.;()]{0,80})"
+)
+
+
+def _lower_case_title_after(text: str, at: int) -> tuple[str, str | None]:
+    """The role and country a title written after a name and a comma gives."""
+    match = LOWER_CASE_TITLE_AFTER.match(text, at, min(len(text), at + 160))
+    if match is None:
+        return "", None
+    role = match["title"].strip()
+    mentions = find_country_mentions(role)
+    country = mentions[0].code if mentions else None
+    if mentions and mentions[0].start == 0:
+        role = role[mentions[0].end :].lstrip("'’s ")  # "Switzerland's ambassador to India"
     return role[:1].upper() + role[1:], country
 
 
@@ -686,7 +728,9 @@ def _title_parts(words: Sequence[Word]) -> tuple[str, str | None]:
 
 def _looks_like_person(run: NameRun) -> bool:
     words = [word for word in run.words if not word.is_particle]
-    if not 2 <= len(words) <= 4 or words[-1].is_initial:
+    # "Suhail bin Mohammed Faraj Faris Al Mazrouei, Minister of Energy": a name set off by commas may be long.
+    longest = LONGEST_SET_OFF_NAME if run.set_off else 4
+    if not 2 <= len(words) <= longest or words[-1].is_initial:
         return False
     return all(len(word.key) > 1 or word.is_initial for word in words)
 
@@ -712,6 +756,8 @@ def find_officials(
                 findings.setdefault(official.name, OfficialFinding(official, official.name))
                 spans.append(tokens.span(run.first, run.end))
             continue
+        if not run.set_off and LOWER_CASE_TITLE_AFTER.match(tokens.text, tokens.span(run.first, run.end)[1]):
+            run = replace(run, set_off=True)  # "Juan Angulo, ambassador of Chile"
         if not _looks_like_person(run):
             continue
         official = vocabulary.closest_official(run.person_name)
@@ -732,8 +778,12 @@ def find_officials(
         if not role:
             role, country_before = _lower_case_title(tokens.text, tokens.start(run.first))
             country = country or country_before
+        if not role:
+            role, country_after = _lower_case_title_after(tokens.text, tokens.span(run.first, run.end)[1])
+            country = country or country_after
         if (
             role_before
+            and not run.set_off
             and len(words) >= 3
             and not is_title_head(run.title[-1].key)
             and run.title[-1].key not in HONORIFICS
@@ -775,14 +825,41 @@ def find_agreements(
     """Known agreements by name or alias, then each instrument a sentence reports (articles/agreements.py)."""
     findings: dict[str, AgreementFinding] = {}
     named: list[tuple[int, int]] = []  # where known agreements are written
+    story_parties = {name_key(country_by_code(code).name) for code in story_countries}
     for first, end, agreement in vocabulary.agreement_index.find(stream):
+        start, stop = tokens.span(first, end)
+        if _is_acronym(text[start:stop]) and not agreement.party_keys <= story_parties:
+            continue  # "the RAA" names Japan and the Philippines' agreement only in a story about the two
         findings.setdefault(agreement.name, _known(agreement))
-        named.append(tokens.span(first, end))
-    for start, end in _instrument_sentences(text):
-        previous_status = (
-            agreements.status_of(text[sentence_around(text, start - 2)[0] : start]) if start > 1 else None
+        named.append((start, stop))
+    lexicon = agreements.lexicon_of(text)
+    status_of = lexicon.status_of if lexicon else agreements.status_of
+    previous_span, carried, story_status = None, None, None
+    for start, end in _instrument_sentences(text, lexicon):
+        last = start
+        while last > 0 and text[last - 1].isspace():
+            last -= 1  # past the blank lines between the items of a list
+        before = sentence_around(text, last - 1) if last > 0 else None
+        previous_status = status_of(text[before[0] : start]) if before else None
+        in_list = (
+            previous_status is None and carried is not None and before is not None and previous_span == before
         )
-        for reading in agreements.read_sentence(text, start, end, previous_status):
+        if in_list:
+            previous_status = carried  # a list, one instrument a line, under "the following were signed:"
+        own_status = status_of(text[start:end])
+        heading = own_status is None and previous_status is None and text[start:end].rstrip().endswith(":")
+        if lexicon:
+            readings = agreements.read_foreign_sentence(text, start, end, lexicon, previous_status)
+        else:
+            readings = agreements.read_sentence(text, start, end, previous_status)
+        previous_span = (start, end)
+        carried = next((r.status for r in readings if r.status != agreements.Status.REFERRED), None)
+        if in_list and carried is None:
+            carried = previous_status  # an item read as nothing does not end the list
+        if heading:
+            carried = story_status  # "See the main agreements:" under "they signed some 30 agreements"
+        story_status = own_status or story_status
+        for reading in readings:
             if any(a <= reading.end and reading.start <= b for a, b in named):
                 continue  # the known agreement written there
             finding = _finding(reading, text, vocabulary, story_countries, published_on)
@@ -804,7 +881,7 @@ def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bo
     )
 
 
-def _instrument_sentences(text: str) -> list[tuple[int, int]]:
+def _instrument_sentences(text: str, lexicon: agreements.Lexicon | None = None) -> list[tuple[int, int]]:
     """The sentences that name an instrument, in order.
 
     INSTRUMENT tried at every position of a story cost more than the rest of the reading. Every instrument's
@@ -812,8 +889,9 @@ def _instrument_sentences(text: str) -> list[tuple[int, int]]:
     sentences around those are searched; a text with one of ODD_CASE_LETTERS, which IGNORECASE folds unlike
     lower(), is searched whole.
     """
-    if any(letter in text for letter in ODD_CASE_LETTERS):
-        candidates = [(0, len(text))]
+    instrument = lexicon.instrument if lexicon else agreements.INSTRUMENT
+    if lexicon or any(letter in text for letter in ODD_CASE_LETTERS):
+        candidates = [(0, len(text))]  # stories in other languages are rare: no anchors of their own
     else:
         lowered = text.lower()
         positions = sorted(
@@ -826,12 +904,17 @@ def _instrument_sentences(text: str) -> list[tuple[int, int]]:
                 continue
             candidates.append(sentence_around(text, at))
     spans: list[tuple[int, int]] = []
-    for first, last in candidates:
-        for match in agreements.INSTRUMENT.finditer(text, first, last):
-            if spans and match.start() < spans[-1][1]:
-                continue
-            spans.append(sentence_around(text, match.start()))
+    matches = (match for first, last in candidates for match in instrument.finditer(text, first, last))
+    for match in itertools.islice(matches, INSTRUMENTS_READ):
+        if spans and match.start() < spans[-1][1]:
+            continue
+        spans.append(sentence_around(text, match.start()))
     return spans
+
+
+# The instruments read in one story, far more than any news story reports: a text of thousands is hostile,
+# and reading each costs a few regular expressions.
+INSTRUMENTS_READ = 300
 
 
 def _find_all(text: str, part: str) -> Iterator[int]:
@@ -842,20 +925,34 @@ def _find_all(text: str, part: str) -> Iterator[int]:
 
 
 def sentence_around(text: str, at: int) -> tuple[int, int]:
-    """(start, end) of the sentence holding position `at`: between sentence ends or paragraph breaks."""
-    start = max(text.rfind("\n", 0, at) + 1, 0)
-    for match in _SENTENCE_BREAK.finditer(text, start, at):
-        if not _ends_with_abbreviation(text[: match.start() + 1]):
-            start = match.end()
-    end = text.find("\n", at)
-    end = len(text) if end < 0 else end
+    """(start, end) of the sentence holding position `at`: between sentence ends or paragraph breaks.
+
+    A sentence reaches no further than SENTENCE_REACH characters either side of `at`, and its start is looked
+    for close to `at` first, so that asking around every anchor of a long paragraph stays linear.
+    """
+    line_start = max(text.rfind("\n", max(0, at - SENTENCE_REACH), at) + 1, at - SENTENCE_REACH, 0)
+    reach = 64
+    while True:
+        first = max(line_start, at - reach)
+        breaks = [
+            match.end()
+            for match in _SENTENCE_BREAK.finditer(text, first, at)
+            if not _ends_with_abbreviation(text, match.start() + 1)
+        ]
+        if breaks or first == line_start:
+            start = breaks[-1] if breaks else line_start
+            break
+        reach *= 4
+    end = text.find("\n", at, at + SENTENCE_REACH)
+    end = min(len(text), at + SENTENCE_REACH) if end < 0 else end
     for match in _SENTENCE_BREAK.finditer(text, at, end):
-        if not _ends_with_abbreviation(text[: match.start() + 1]):
+        if not _ends_with_abbreviation(text, match.start() + 1):
             end = match.start() + 1
             break
     return start, end
 
 
+SENTENCE_REACH = 1000
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -874,22 +971,33 @@ def _finding(
     parties = _parties(between_match.group(0) if between_match else "", story_countries, sentence)
     topics = topics_in(reading.proper_name or reading.subject)
     evidence = " ".join(sentence.split())
-    if reading.status in {agreements.Status.SIGNED, agreements.Status.REFERRED}:
+    # A subject in another language has no topics to tell one signing from another: never the same by them.
+    if reading.language == "en" and reading.status in {agreements.Status.SIGNED, agreements.Status.REFERRED}:
         known = _same_signing(vocabulary, reading.kind, topics, parties, published_on)
         if known is not None:
             return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
-    name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties)
+    written = text[reading.start : reading.end]
+    name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties, written)
+    if reading.language != "en" or reading.proper_name == written:
+        # "Brazil–China Acordo sobre trocas de moedas locais", "India–United States Defence Framework Agreement":
+        # named by its kind's words alone, it needs its parties to be told from others.
+        name = " ".join(["–".join(parties), name]).strip()
     return AgreementFinding(
         None,
         name,
         reading.kind,
         parties=parties,
-        subject=reading.subject if not topics or not _only_topics(reading.subject) else ", ".join(sorted(topics)),
+        subject=reading.subject or ", ".join(sorted(topics)),  # a proper name's topics: "investment"
         signed_on=published_on if reading.status == agreements.Status.SIGNED else None,
         status=reading.status,
         evidence=evidence,
         confidence=reading.confidence,
+        acronym=reading.acronym,
     )
+
+
+def _is_acronym(written: str) -> bool:
+    return written.isupper() and len(written) <= 8 and " " not in written
 
 
 _CLAUSE_END = re.compile(r"[.;]")
@@ -920,10 +1028,12 @@ def _parties(between: str, story_countries: Sequence[str], context: str) -> tupl
         sides = []
         for side in (match.group("a"), match.group("b")):
             abbreviation = ABBREVIATION.search(side)
-            codes = [m.code for m in find_country_mentions(side)]
+            mentions = find_country_mentions(side)
+            codes = [m.code for m in mentions]
+            leading = bool(mentions) and not re.sub(r"(?i)^\s*the\s+", "", side[: mentions[0].start])
             if abbreviation:
                 sides.append(abbreviation.group(1))
-            elif codes and len(side.split()) <= 3:
+            elif codes and (len(side.split()) <= 3 or leading):
                 sides.append(country_by_code(codes[0]).name)
             else:
                 side = re.sub(r"^(?:the)\s+", "", side.strip(" ,."), flags=re.IGNORECASE)
@@ -961,21 +1071,42 @@ def _same_signing(
     return None
 
 
-def _agreement_name(kind: str, subject: str, topics: frozenset[str], parties: tuple[str, ...]) -> str:
+# Kinds whose wording tells documents apart ("joint statement", "joint vision", "security framework"): named
+# as written, not by the kind's one label.
+KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework"})
+
+
+def _agreement_name(
+    kind: str, subject: str, topics: frozenset[str], parties: tuple[str, ...], written: str = ""
+) -> str:
     """ "India–Morocco Defence MoU", "Morocco–Spain Feminist Foreign Policy MoU"."""
     if topics and _only_topics(subject):
         label = " and ".join(topic.title() for topic in sorted(topics))
     else:
         label = " ".join(word if word.isupper() else word.capitalize() for word in subject.split())
     kind_label = agreements.KIND_LABELS.get(kind, "Agreement")
+    if kind in KINDS_NAMED_AS_WRITTEN and " " in written.strip():
+        kind_label = " ".join(word.capitalize() for word in written.split())
+    party_words = {name_key(part) for party in parties for part in re.split(r"[–-]", party)}
+    if label and {name_key(part) for part in re.split(r"[–-]", label.split()[0])} <= party_words:
+        label = " ".join(label.split()[1:])  # "Action Plan for India–Japan Human Resource Exchange"
     if label.lower() in kind_label.lower():
         label = ""  # "Investment Treaty" says its subject
     words = ["–".join(parties), label, kind_label]
     return " ".join(word for word in words if word) or agreements.KIND_LABELS.get(kind, "Agreement")
 
 
-def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None) -> Findings:
-    """Everything the story is about, from its body text."""
+def find_entities(
+    text: str, vocabulary: Vocabulary, published_on: datetime.date | None = None, headline: str = ""
+) -> Findings:
+    """Everything the story is about, from its body text (its first READ_CHARS characters); agreements from its
+    headline too.
+
+    A headline is no place to read people from (its words are all capitalised), but it may be the only place
+    that says what an agreement covers: "Cabinet approves MoU between India and Mauritius in the field of …".
+    """
+    if len(text) > READ_CHARS:
+        text = text[: text.rfind(" ", 0, READ_CHARS) + 1 or READ_CHARS]
     tokens = Tokens(text)
     stream = WordStream(tokens.words)
     officials, _claimed, spans = find_officials(tokens, vocabulary, stream)
@@ -991,8 +1122,38 @@ def find_entities(text: str, vocabulary: Vocabulary, published_on: datetime.date
         if country and country not in countries:
             countries.append(country)
             country_evidence[country] = finding.evidence
-    agreements = find_agreements(text, vocabulary, countries, published_on, stream, tokens)
-    return Findings(tuple(countries), tuple(officials), tuple(agreements), country_evidence)
+    reported = find_agreements(text, vocabulary, countries, published_on, stream, tokens)
+    if headline and agreements.INSTRUMENT.search(headline):
+        head_tokens = Tokens(headline)
+        in_headline = find_agreements(
+            headline, vocabulary, countries, published_on, WordStream(head_tokens.words), head_tokens
+        )
+        reported = _with_headline(reported, in_headline)
+    return Findings(tuple(countries), tuple(officials), tuple(reported), country_evidence)
+
+
+def _with_headline(body: list[AgreementFinding], headline: list[AgreementFinding]) -> list[AgreementFinding]:
+    """The body's agreements, and those its headline says more of: a headline repeats the story in short."""
+    added = []
+    for finding in headline:
+        topics = topics_in(finding.subject or finding.name)
+        same = [
+            other
+            for other in body
+            if other.name == finding.name
+            or (other.kind == finding.kind and (not topics or topics & topics_in(other.subject or other.name)))
+        ]
+        if finding.subject and same and all(not other.subject and other.agreement is None for other in same):
+            body = [other for other in body if other not in same]  # the body's "an MoU between India and …"
+        elif same:
+            continue
+        added.append(finding)
+    return added + body
+
+
+# How much of a story is read for its tags: some 15,000 words, many times the longest news story, and what keeps
+# a file at the size limit (parsing.MAX_FILE_BYTES) read in a fraction of a second.
+READ_CHARS = 100_000
 
 
 # How sure each way of reading a person is: by their name or a recorded alias; by a close spelling or

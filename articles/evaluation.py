@@ -221,7 +221,7 @@ def evaluate(pages: Sequence[Page], texts: dict[str, bytes], vocabulary: Vocabul
                 result.misses[vocabulary_name] = [_label(fact) for fact in expected]
             results.append(result)
             continue
-        findings = find_entities(parsed.body, vocabulary, parsed.published_on)
+        findings = find_entities(parsed.body, vocabulary, parsed.published_on, parsed.written_headline)
         results.append(score_page(page, findings, parsed.published_on))
         learn(vocabulary, findings)
     return results

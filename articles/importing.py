@@ -25,6 +25,7 @@ from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_
 from .models import (
     TAG_THROUGH,
     Agreement,
+    AgreementAlias,
     AgreementKind,
     Article,
     Country,
@@ -240,7 +241,7 @@ class Importer:
             known[key] = article
             pending = []
             result = ImportResult(Outcome.CREATED, article)
-            findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
+            findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
             new_tags.append(self.resolve(findings, pending, result.new_entries))
             self.learn(pending)
             new_articles.append(article)
@@ -307,7 +308,7 @@ class Importer:
         article = self._new_article(parsed, key, filename, unique_slug(parsed.headline, parsed.published_on))
         article._change_reason = f"imported from {filename}"
         article.save()
-        findings = find_entities(parsed.body, self.vocabulary, parsed.published_on)
+        findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
         result = ImportResult(Outcome.CREATED, article)
         if self.tag(article, findings, pending, result.new_entries, new=True):
             # The version the save wrote was taken before the story had tags.
@@ -424,7 +425,10 @@ class Importer:
                 continue
             agreement = self._new_agreement(finding)
             agreement_ids.append(reading(agreement.pk))
-            pending.append(_known_agreement(agreement, aliases=()))
+            acronym = (finding.acronym,) if finding.acronym else ()
+            if acronym and not self._add_alias(AgreementAlias, agreement.pk, finding.acronym):
+                acronym = ()  # another agreement's short form already
+            pending.append(_known_agreement(agreement, aliases=acronym))
             new_entries.append(f"agreement {agreement.name}")
 
         country_ids = [

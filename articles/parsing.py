@@ -55,6 +55,11 @@ class ParsedArticle:
     content_key: str = ""  # content_key(raw_text), computed once while parsing
     headline_derived: bool = False  # no headline line: the headline is cut from the first sentence
 
+    @property
+    def written_headline(self) -> str:
+        """The headline the file gives, or "" when it was cut from the body (which says it already)."""
+        return "" if self.headline_derived else self.headline
+
 
 # --- Agencies -------------------------------------------------------------------------
 # Agency names as they should be stored; matching is case-insensitive, so "(REUTERS)"
@@ -154,7 +159,8 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:read|see) (?:also|more)(?:\s*[:|»>\-–—].*)?", _I),
     re.compile(r"also read(?:\s*[:|»>\-–—].*)?", _I),
     re.compile(r"share (?:this(?: article| story| post| page)?|on \w+(?: \w+)?)\s*:?", _I),
-    re.compile(r"follow us on\b.{0,100}", _I),
+    re.compile(r"follow us on\b.{0,100}|follow us\s*:?", _I),
+    re.compile(r"(?:[\w-]+\s+)?sharing button", _I),  # "facebook-white sharing button"
     re.compile(r"advertisement(?:\s*[-–—:|]\s*.{0,50})?", _I),
     re.compile(r"(?:story|article) continues below(?: (?:this )?advertisement)?", _I),
     re.compile(r"subscribe\b.{0,120}", _I),
@@ -211,6 +217,18 @@ def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
 # at once) and a look for the phrases rule such a line out, where trying each pattern would cost a call each.
 _OTHER_CHROME = _any_of(pattern for pattern in SITE_CHROME if pattern not in _PHRASES)
 _ANYWHERE_PHRASES = tuple(phrase for phrases in _PHRASES.values() for phrase in phrases)
+
+
+# A ticker: other stories' headlines in one line, "A | B | C", each several words long.
+_TICKER_SEPARATOR = re.compile(r"\s+\|\s+")
+TICKER_MIN_ITEMS = 3
+TICKER_ITEM_MIN_WORDS = 5
+
+
+def is_ticker(line: str) -> bool:
+    items = _TICKER_SEPARATOR.split(line)
+    long_items = sum(len(item.split()) >= TICKER_ITEM_MIN_WORDS for item in items)
+    return len(items) >= TICKER_MIN_ITEMS and long_items >= TICKER_MIN_ITEMS - 1
 
 
 def _chrome_match(line: str) -> re.Match[str] | None:
@@ -385,7 +403,9 @@ _MONTH = dates.MONTH
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DAY = dates.DAY
 _DATE = rf"(?:(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+\d{{4}})?|{_WEEKDAY})"
-_PLACE = r"(?P<place>[^\W\d_][\w'’.\-]*(?:\ [^\W\d_][\w'’.\-]*){0,5})"
+# Possessive: what may follow a word of the place ("[", ",", "(", ":", a dash, a space) is never a letter of it,
+# and a word of two megabytes would otherwise be given back a letter at a time.
+_PLACE = r"(?P<place>[^\W\d_][\w'’.\-]*+(?:\ [^\W\d_][\w'’.\-]*+){0,5})"
 _COUNTRY = r"\s*\[[^\[\]]{1,40}\]"
 _AGENCY = r"\s*\((?P<agency>[^()]{1,40})\)"
 # ":" or a dash closing the dateline; an ASCII hyphen only counts with a space before it.
@@ -396,7 +416,7 @@ _DATELINE_WITH_DATE = re.compile(
     re.IGNORECASE,
 )
 # "WASHINGTON (Reuters) -", "SAN FRANCISCO, Calif. (AP) —"
-_REGION = r"\s*,\s*[^\W\d_][\w.]*(?:\ [^\W\d_][\w.]*)?"  # ", Calif." after a US city
+_REGION = r"\s*,\s*[^\W\d_][\w.]*+(?:\ [^\W\d_][\w.]*+)?"  # ", Calif." after a US city
 _DATELINE_WITH_AGENCY = re.compile(
     rf"{_PLACE}(?:{_COUNTRY})?(?:{_REGION})?{_AGENCY}(?P<end>{_DATELINE_END})?\s*",
     re.IGNORECASE,
@@ -509,11 +529,18 @@ _ABBREVIATIONS = _word_set(
     """
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+ABBREVIATION_REACH = 64
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    """True when the period at the end of text belongs to an abbreviation or initial."""
-    word = text.rsplit(" ", 1)[-1].lstrip("\"'“‘([")
+def _ends_with_abbreviation(text: str, end: int | None = None) -> bool:
+    """True when the period at the end of text (or just before `end`) belongs to an abbreviation or initial.
+
+    Only the last ABBREVIATION_REACH characters are read, so that asking at every period of a long text costs
+    no more than reading it once; of a longer "word", only its end is read.
+    """
+    end = len(text) if end is None else end
+    first = max(0, end - ABBREVIATION_REACH)
+    word = text[text.rfind(" ", first, end) + 1 or first : end].lstrip("\"'“‘([")
     bare = word.rstrip(".")
     if not bare:
         return False
@@ -527,10 +554,9 @@ def _ends_with_abbreviation(text: str) -> bool:
 def _first_sentence(text: str) -> str:
     """The first sentence of text, ignoring periods of abbreviations, initials and acronyms."""
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[: match.end()]
-        if match.group().startswith(".") and _ends_with_abbreviation(text[: match.start() + 1]):
+        if match.group().startswith(".") and _ends_with_abbreviation(text, match.start() + 1):
             continue
-        return candidate
+        return text[: match.end()]
     return text
 
 
@@ -547,6 +573,7 @@ _CLAUSE_BOUNDARY = re.compile(
     r"including|despite|through|into|against|between)\s)"
 )
 HEADLINE_MIN_WORDS = 4
+HEADLINE_WINDOW = 2000
 
 
 def _headline_from(body: str) -> str:
@@ -555,7 +582,12 @@ def _headline_from(body: str) -> str:
     The cut is the last phrase boundary that leaves a headline of HEADLINE_MIN_WORDS words or more under
     HEADLINE_MAX_CHARS; only a sentence with no such boundary is cut at a word, with "…".
     """
-    sentence = " ".join(_first_sentence(body).split()).rstrip(_TRAILING_PUNCTUATION)
+    # The first sentence is looked for in the first HEADLINE_WINDOW characters; the headline is cut from its start
+    # when it is longer, and only a window that is all punctuation past the cut tells less than the whole body.
+    window = body[:HEADLINE_WINDOW]
+    sentence = " ".join(_first_sentence(window).split()).rstrip(_TRAILING_PUNCTUATION)
+    if len(sentence) <= HEADLINE_MAX_CHARS and window != body and _first_sentence(window) == window:
+        sentence = " ".join(_first_sentence(body).split()).rstrip(_TRAILING_PUNCTUATION)
     if len(sentence) <= HEADLINE_MAX_CHARS:
         return sentence
     cuts = [
@@ -607,6 +639,12 @@ def _is_prose(line: str) -> bool:
     return len(line) >= PROSE_MIN_CHARS or line.count(" ") + 1 >= PROSE_MIN_WORDS
 
 
+def _is_prose_line(line: str) -> bool:
+    """_is_prose of the line with its spaces collapsed, splitting no more of it than that takes."""
+    words = line.split(None, PROSE_MIN_WORDS)
+    return len(words) >= PROSE_MIN_WORDS or _is_prose(" ".join(words))
+
+
 # Navigation: "Home | World | Asia", "News › India › Diplomacy", each item a few words.
 _MENU_SEPARATORS = re.compile(r"\s*(?:\||•|·|›|»|>|/|\\)\s*")
 MENU_ITEM_MAX_WORDS = 3
@@ -628,7 +666,7 @@ def _strip_head(lines: list[str]) -> list[str]:
     content", "Menu", "Home | World | Asia"), then the headline, a byline and a date, often with no blank line
     between them; without this they would all run into the first paragraph.
     """
-    head_end = next((n for n, line in enumerate(lines) if _is_prose(" ".join(line.split()))), None)
+    head_end = next((n for n, line in enumerate(lines[:LINES_CHECKED]) if _is_prose_line(line)), None)
     if not head_end:
         return lines  # no head, or no prose to tell it by
     kept = []
@@ -648,6 +686,9 @@ def _strip_head(lines: list[str]) -> list[str]:
     ):
         kept.insert(first + 1, "")
     return kept + lines[head_end:]
+
+
+SITE_NAME_WORDS = 2  # "Business Standard", over the site's clock; headlines are longer
 
 
 def _is_date_line(line: str) -> bool:
@@ -689,6 +730,11 @@ def _take_closing_agency(paragraphs: list[list[str]]) -> str:
     return agency
 
 
+# Lines past this many are body text, unread for chrome and dates: ten times the lines of the longest news
+# story, and what keeps a file at the size limit of a million short lines read in a fraction of a second.
+LINES_CHECKED = 10_000
+
+
 def parse_text(text: str) -> ParsedArticle:
     """Parse already-decoded text into article fields; raise ParseError when there is none."""
     normalised = normalise(text)
@@ -696,7 +742,14 @@ def parse_text(text: str) -> ParsedArticle:
         raise ParseError(EMPTY_FILE)
     key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
     for pattern in TRAILING_CHROME:
-        if match := pattern.search(normalised, normalised.rfind("\n") + 1):
+        # Chrome that ends the text is short: look for it at the end of the last line first, and along the
+        # whole line only when what was found might begin before the place looked from.
+        line_start = normalised.rfind("\n") + 1
+        first = max(line_start, len(normalised) - CHROME_MAX_CHARS)
+        match = pattern.search(normalised, first)
+        if match and match.start() == first != line_start:
+            match = pattern.search(normalised, line_start)
+        if match:
             normalised = normalised[: match.start()]
     warnings: list[str] = []
 
@@ -706,13 +759,27 @@ def parse_text(text: str) -> ParsedArticle:
     chrome_sources: list[str] = []
     candidates: list[dates.Candidate] = []
     in_head = True  # before the first paragraph of prose
-    for line in normalised.split("\n"):
+    lines_seen, site_name, above_all = 0, False, True
+    for number, line in enumerate(normalised.split("\n")):
+        if number >= LINES_CHECKED:
+            lines.append(line)
+            continue
         collapsed = " ".join(line.split())
         if in_head and _is_prose(collapsed):
             in_head = False
-        if collapsed and may_hold_date(collapsed):
-            candidates += dates.line_candidates(collapsed, in_head=in_head)
+        if collapsed:
+            lines_seen += 1
+            above_all = lines_seen == 1 or (lines_seen == 2 and site_name)
+            site_name = lines_seen == 1 and len(collapsed.split()) <= SITE_NAME_WORDS
+        if collapsed and len(collapsed) <= dates.LABELLED_LINE_MAX_CHARS and _YEAR_DIGITS.search(collapsed):
+            strongest = max((candidate.evidence for candidate in candidates), default=0)
+            # A date and time above all but the site's name is its clock: the day the page was fetched.
+            candidates += dates.line_candidates(
+                collapsed, in_head=in_head, site_clock=above_all, stronger_than=strongest
+            )
         match = _chrome_match(collapsed)
+        if match is None and " | " in collapsed and is_ticker(collapsed):
+            continue  # other stories' headlines: chrome, however long
         if match is None:
             lines.append(line)
         elif match.groupdict().get("source"):

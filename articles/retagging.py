@@ -38,7 +38,8 @@ def retag(articles: Iterable[Article], *, user=None) -> RetagResult:
     before = _tags(articles)
     result = RetagResult()
     for article in articles:
-        findings = find_entities(article.body, importer.vocabulary, article.published_on)
+        headline = "" if article.headline_derived else article.headline
+        findings = find_entities(article.body, importer.vocabulary, article.published_on, headline)
         pending: list = []
         with transaction.atomic():
             if importer.tag(article, findings, pending, result.new_entries):

@@ -466,3 +466,34 @@ def test_a_tag_an_editor_adds_is_marked_as_the_editors(db):
     article.countries.add(Country.objects.get(iso_code="IN"))
     tag = TaggedCountry.objects.get(content_object=article)
     assert (tag.origin, tag.confidence, tag.evidence, tag.needs_review) == ("editor", None, "", False)
+
+
+def test_a_short_form_a_story_defines_names_the_agreement_in_later_stories_about_its_parties(tmp_path):
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "a.txt").write_text(
+        " date 2026-02-03 Lima, Feb 3 Chile and Peru signed the Pacific Fisheries Access Agreement (PFAA) in "
+        "Lima on Tuesday.\n",
+        encoding="utf-8",
+    )
+    assert run_import(str(first))[0] == 0
+    agreement = Agreement.objects.get(name="Pacific Fisheries Access Agreement")
+    alias = agreement.aliases.get()
+    assert (alias.name, alias.needs_review) == ("PFAA", True)
+
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "b.txt").write_text(
+        " date 2026-05-03 Lima, May 3 Peruvian and Chilean patrols began under the PFAA this week in Peru, "
+        "Chile's navy said.\n",
+        encoding="utf-8",
+    )
+    (later / "c.txt").write_text(
+        " date 2026-05-04 Quito, May 4 Ecuador said the PFAA talks of Colombia and Ecuador would resume.\n",
+        encoding="utf-8",
+    )
+    assert run_import(str(later))[0] == 0
+    about_the_parties = Article.objects.get(source_file="b.txt")
+    about_others = Article.objects.get(source_file="c.txt")
+    assert list(about_the_parties.agreements.all()) == [agreement]
+    assert list(about_others.agreements.all()) == []

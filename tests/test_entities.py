@@ -284,7 +284,8 @@ def test_the_subject_of_a_signing_comes_from_its_own_clause_only():
 def test_the_subject_after_an_abbreviation_in_brackets_is_read():
     text = "India and Kenya signed a Memorandum of Understanding (MoU) on health cooperation, officials said."
     [agreement] = find_entities(text, Vocabulary(), datetime.date(2026, 1, 1)).agreements
-    assert (agreement.name, agreement.subject) == ("India–Kenya Health MoU", "health")
+    # The subject is kept as written ("health cooperation"); the name says its topic.
+    assert (agreement.name, agreement.subject) == ("India–Kenya Health MoU", "health cooperation")
 
 
 # --- People in the shapes real pages write them (issue 10) -------------------------------------------------
@@ -417,3 +418,210 @@ def test_chrome_fragments_references_back_and_counts_are_no_new_agreement(text):
 def test_titles_in_other_languages_introduce_officials(text, name, role):
     [person] = find_entities(text, Vocabulary()).officials
     assert (person.name, person.role) == (name, role)
+
+
+# Stories in other languages: written here in the shapes real pages use, with made-up details.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "O presidente do Chile e o presidente do Peru assinaram nesta terça-feira em Lima um memorando de "
+            "entendimento sobre a cooperação no campo da pesca. O governo disse que os dois países vão crescer.",
+            [("Chile–Peru Memorando de entendimento sobre a cooperação no campo da pesca", "mou", "signed")],
+        ),
+        (
+            "Le Chili et le Pérou ont signé mardi à Lima une déclaration d’intention relative à la coopération "
+            "dans le domaine du sport. Les deux pays sont des partenaires pour la paix et pour le commerce.",
+            [
+                (
+                    "Chile–Peru Déclaration d’intention relative à la coopération dans le domaine du sport",
+                    "letter_of_intent",
+                    "signed",
+                )
+            ],
+        ),
+        (
+            "Los ministros de Chile y Perú firmaron el lunes en Lima un acuerdo sobre la pesca artesanal. "
+            "También dijo el gobierno que los dos países son socios para la paz y que el comercio crece.",
+            [("Chile–Peru Acuerdo sobre la pesca artesanal", "agreement", "signed")],
+        ),
+        (
+            "Chile und Peru haben am Montag in Lima ein Fischereiabkommen unterzeichnet. Die beiden Länder und "
+            "die Regierungen sind sich in der Frage der Fischerei auch einig, sagte der Minister mit Nachdruck.",
+            [("Chile–Peru Fischereiabkommen", "agreement", "signed")],
+        ),
+        (
+            "Presiden Chile hari ini menandatangani perjanjian perikanan bersama Presiden Peru di Lima. "
+            "Perjanjian itu adalah yang pertama dan akan memperkuat hubungan kedua negara dengan baik.",
+            [("Chile–Peru Perjanjian perikanan", "agreement", "signed")],
+        ),
+    ],
+)
+def test_stories_in_other_languages_get_their_agreements_named_as_written(text, expected):
+    assert readings(text) == expected
+
+
+def test_a_list_under_a_line_that_says_they_were_signed_is_one_signing_each_line():
+    text = (
+        "O presidente do Chile e o presidente do Peru estiveram em Lima. Confira a lista dos atos assinados:\n"
+        "Acordo sobre trocas de moedas locais\n"
+        "Memorando de entendimento na área de medidas sanitárias\n"
+        "Protocolo de monitoramento do plano de cooperação\n"
+    )
+    assert [(kind, status) for _name, kind, status in readings(text)] == [
+        ("agreement", "signed"),
+        ("mou", "signed"),
+        ("protocol", "signed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A signing still to come is no signing; a bare "o acordo" names nothing.
+        "O ministro disse que o acordo será assinado em breve pelos dois países, que são parceiros antigos.",
+        "Le ministre a rappelé que l'accord a été signé et que les deux pays sont des partenaires pour la paix.",
+    ],
+)
+def test_a_bare_kind_or_a_signing_to_come_in_another_language_is_no_new_signing(text):
+    assert [status for _name, _kind, status in readings(text)] in ([], ["announced"])
+
+
+def test_an_english_story_is_read_with_english_words_even_when_it_quotes_another_language():
+    text = (
+        "Chile and Peru signed an MoU on fisheries in Lima on Monday. The minister called it, in Spanish, "
+        "'un acuerdo histórico para la pesca', and said the two countries would work on it."
+    )
+    assert readings(text) == [("Chile–Peru Fisheries MoU", "mou", "signed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Each instrument takes the verb of its own clause.
+        (
+            "Chile and Peru inked a currency swap agreement on Monday, and agreed to begin talks on an FTA.",
+            [
+                ("Chile–Peru Currency Swap", "currency_swap", "signed"),
+                ("Chile–Peru Trade FTA", "fta", "negotiating"),
+            ],
+        ),
+        # The parties may stand between the kind and what it covers.
+        (
+            "Chile and Peru signed a Memorandum of Understanding between the Government of the Republic of Chile "
+            "and the Government of the Republic of Peru on fisheries cooperation.",
+            [("Chile–Peru Fisheries Cooperation MoU", "mou", "signed")],
+        ),
+        # A short form in brackets after the long one is the same instrument, once.
+        (
+            "Chile and Peru launched negotiations for a Comprehensive Economic Partnership Agreement (CEPA).",
+            [("Chile–Peru Trade CEPA", "cepa", "negotiating")],
+        ),
+        # Statements are issued, not signed; how long a plan runs and how much a swap is worth are not its subject.
+        (
+            "A Joint Statement on maritime cooperation was issued by Chile and Peru at the end of the visit.",
+            [("Chile–Peru Maritime Joint Statement", "declaration", "signed")],
+        ),
+        (
+            "Chile and Peru signed a 10-year strategic roadmap in Lima.",
+            [("Chile–Peru Strategic Roadmap", "roadmap", "signed")],
+        ),
+        (
+            "Chile and Peru inked a currency swap agreement to the tune of USD 400 million.",
+            [("Chile–Peru Currency Swap", "currency_swap", "signed")],
+        ),
+        # A deal to buy covers what is bought.
+        (
+            "Chile and Peru inked a mega deal to procure 12 patrol boats at a cost of USD 90 million.",
+            [("Chile–Peru Patrol Boats Contract", "contract", "signed")],
+        ),
+        (
+            "Chile and Peru signed the first ever MoU on fisheries following talks between the two leaders.",
+            [("Chile–Peru Fisheries MoU", "mou", "signed")],
+        ),
+    ],
+)
+def test_more_wordings_of_what_was_signed_and_what_it_covers(text, expected):
+    assert readings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A title after the name and a comma, in lower case too, and in French.
+        (
+            "“The next step is near,” said Ana Rojas, Chile’s ambassador to Peru, in a post.",
+            ("Ana Rojas", "Ambassador to Peru", "CL"),
+        ),
+        (
+            "The terms were signed by Tomas Vidal, joint secretary in the Department of Commerce, on Friday.",
+            ("Tomas Vidal", "Joint secretary in the Department of Commerce", None),
+        ),
+        (
+            "La déclaration a été signée par Karim Benali El Idrissi, ministre de l’Industrie, à Rabat.",
+            ("Karim Benali El Idrissi", "Ministre de l’Industrie", None),
+        ),
+        # A long name set off by commas is read whole.
+        (
+            "Under the same framework, Saif bin Rashid Hamad Khalifa Al Zaabi, Under-Secretary of the Ministry "
+            "of Energy, signed the MoU.",
+            ("Saif bin Rashid Hamad Khalifa Al Zaabi", "Under-Secretary of the Ministry of Energy", None),
+        ),
+        # A title before a comma, with or without words of address between.
+        (
+            "Peru’s Defence Minister, Julio Paredes, said patrols would start in May.",
+            ("Julio Paredes", "Defence Minister", "PE"),
+        ),
+        (
+            "At the visit of the Sultan of Oman, His Majesty Faisal bin Harith, trade was discussed.",
+            ("Faisal bin Harith", "Sultan of Oman", "OM"),
+        ),
+    ],
+)
+def test_titles_set_off_by_commas_before_or_after_a_name(text, expected):
+    [person] = find_entities(text, Vocabulary()).officials
+    assert (person.name, person.role, person.country) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Lima, Ana Rojas said the harbour would reopen.",  # a place before the comma is no title
+        "The report, Jordan Smith, an analyst at a bank, said trade would grow.",
+        "Last week, Pacific Fisheries, the company, said it would invest.",
+    ],
+)
+def test_commas_around_a_name_without_an_office_make_no_official(text):
+    assert find_entities(text, Vocabulary()).officials == ()
+
+
+def test_a_headline_says_what_an_agreement_the_story_only_mentions_covers():
+    headline = "Cabinet approves MoU between Chile and Peru in the field of Rural Development"
+    body = "The Cabinet has approved signing of a Memorandum of Understanding (MoU) between Chile and Peru."
+    findings = find_entities(body, Vocabulary(), datetime.date(2026, 3, 1), headline)
+    assert [(f.name, f.status) for f in findings.agreements] == [("Chile–Peru Rural Development MoU", "announced")]
+    # Without it, the story's own sentence says no more than "an MoU between the two", too little to file.
+    assert find_entities(body, Vocabulary()).agreements == ()
+
+
+def test_a_headline_that_repeats_the_story_adds_no_second_agreement():
+    headline = "Chile, Peru Seal 10-Year Fisheries Framework"
+    body = "Chile and Peru on Friday signed a landmark 10-year Fisheries Framework Agreement in Lima."
+    findings = find_entities(body, Vocabulary(), datetime.date(2026, 3, 1), headline)
+    assert [(f.name, f.kind) for f in findings.agreements] == [("Fisheries Framework Agreement", "framework")]
+
+
+def test_a_list_under_a_heading_takes_what_the_story_said_of_the_agreements_before_it():
+    text = (
+        "O governo do Chile assinou com o Peru quase 20 acordos nesta terça-feira em Lima.\n\n"
+        "O ministro disse que a visita foi um sucesso para os dois países e para a região.\n\n"
+        "Veja os principais acordos:\n\n"
+        "Acordo técnico sobre pesca artesanal (conhecido como Mar Aberto);\n\n"
+        "Protocolo de monitoramento do plano de pesca;\n\n"
+        "Memorando de entendimento na área de medidas sanitárias;\n"
+    )
+    assert readings(text) == [
+        ("Chile–Peru Acordo técnico sobre pesca artesanal", "agreement", "signed"),
+        ("Chile–Peru Protocolo de monitoramento do plano de pesca", "protocol", "signed"),
+        ("Chile–Peru Memorando de entendimento na área de medidas sanitárias", "mou", "signed"),
+    ]

@@ -60,7 +60,7 @@ def test_reading_only_the_sentences_with_an_instrument_finds_what_reading_every_
 def test_a_signing_after_other_sentences_and_clauses_is_found(text):
     findings = find_entities(text, Vocabulary(), datetime.date(2024, 3, 1))
     assert [(a.name, a.kind, a.subject) for a in findings.agreements] == [
-        ("India–Kenya Health MoU", "mou", "health")
+        ("India–Kenya Health MoU", "mou", "health cooperation")
     ]
 
 

@@ -13,6 +13,7 @@ from articles.parsing import (
     ParseError,
     content_key,
     decode,
+    is_ticker,
     normalise,
     parse_article,
     parse_text,
@@ -596,3 +597,50 @@ def test_the_date_marker_beats_every_other_date():
 
 def test_an_impossible_date_is_no_date():
     assert parse_text(f"Published: February 30, 2024\n\n{PROSE}\n").published_on is None
+
+
+STORY = "Chile and Peru signed a fisheries accord in Lima on Monday, the ministry said in a statement."
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # A label after a byline, in the desk's other languages, and numbers read day first.
+        ("Lima Post\n\nFisheries pact signed\nReuters | Lima | Updated: 04-07-2024 16:31 IST\n", (2024, 7, 4)),
+        (
+            "Pacto pesquero firmado\nPor Ana Ruiz, en Lima 13/05/2025 - 09h23 (Actualizado el 14/05/2025)\n",
+            (2025, 5, 14),
+        ),
+        ("Fisheries pact signed\nAtualizado em 13.05.2025 09h25\n", (2025, 5, 13)),
+        # United States time zones write the month first.
+        ("Fisheries pact signed\n\n07/10/2021 | 04:38am EDT\n", (2021, 7, 10)),
+        # A credit line in brackets and a timestamp with its clock time stand anywhere in the story.
+        (f"Fisheries pact signed\n\n{STORY}\n\n[Andes News Service/01.11.2025]\n", (2025, 11, 1)),
+        (f"Fisheries pact signed\n\n{STORY}\n\n| @andesnews | Apr 05, 2025, at 03:36 pm\n", (2025, 4, 5)),
+        # The site's own clock at the top of the page says when it was fetched, not written.
+        (
+            "February 05, 2026 12:58 pm (IST)\nMenu\n\nFisheries pact signed\n\n| | Jul 05, 2016, at 11:48 pm\n",
+            (2016, 7, 5),
+        ),
+        ("Lima Post\nMonday, December 23, 2024 | 02:02 AM IST\n\nFisheries pact signed\n", None),
+    ],
+)
+def test_the_dates_pages_show_in_their_heads_bylines_and_credits(head, expected):
+    article = parse_text(head + "\n" + STORY + "\n")
+    assert article.published_on == (datetime.date(*expected) if expected else None)
+
+
+def test_share_buttons_and_a_ticker_of_other_headlines_are_chrome():
+    text = (
+        "Follow us:\nfacebook-white sharing button\ntwitter-white sharing button\n"
+        "Floods close the coast road for a week | Court backs the new port tariff after appeal | Heat wave "
+        "grips the north as power cuts spread | Ministers meet on the budget again\n\n"
+        "Chile and Peru sign fisheries accord\n\n" + STORY + "\n"
+    )
+    article = parse_text(text)
+    assert article.headline == "Chile and Peru sign fisheries accord"
+    assert article.body == STORY
+
+
+def test_a_byline_with_bars_is_no_ticker():
+    assert not is_ticker("Reuters | Lima | Updated: 04-07-2024 16:31 IST | Created: 04-07-2024 16:31 IST")
