@@ -1,10 +1,23 @@
 """Caching for the reader site and the API, keyed by one number that every write moves on.
 
 - `generation()` is that number: one row (CacheGeneration), read once per request. Database triggers, which
-  `install_triggers` creates after every migrate, add one to it in the same transaction as any insert, update
-  or delete on the stories, their tags, the vocabularies and their aliases. So every way of writing counts (an
-  edit, a publish, a merge, an import, the admin's bulk actions, QuerySet.update()), and the new number becomes
-  visible exactly when the change does: the next request looks under a new key and sees the change.
+  `install_triggers` creates after every migrate, move it on for any insert, update or delete on the stories,
+  their tags, the vocabularies and their aliases. So every way of writing counts (an edit, a publish, a merge,
+  an import, the admin's bulk actions, QuerySet.update(), raw SQL from outside Django), and the new number
+  becomes visible exactly when the change does: the next request looks under a new key and sees the change.
+- On PostgreSQL the number moves at commit, not at the write: each write statement only marks its transaction
+  (a row of its own in an unlogged table, keyed by the transaction id), and a deferred trigger on that mark,
+  the transaction's last deferred event, adds one to the number as the transaction commits. The number's row
+  is locked only while a transaction commits, after the foreign-key checks of its writes to the stories,
+  tags and vocabularies (the ones that may wait for an editor's locks), so a long import batch holds no lock
+  that editors wait for, and no deadlock passes through it (issue 12 found 8 of 3,000 files failing on it).
+  Within a writing transaction, `generation()` also names the transaction and its marks, so what it renders
+  is kept under a key no one else asks for. SQLite has one writer at a time anyway: its triggers move the
+  number at once, inside the transaction.
+  Why not transaction.on_commit, or a counter in Redis: neither sees writes made without Django's ORM
+  (raw SQL, psql, another program), which is what the triggers are for, and a Redis counter needs Redis. Why
+  not a sequence moved by the triggers: it moves before the commit, so a reader in between would cache the old
+  data under the new number, for good.
 - The number lives in the database, not in the cache, because the import command and every app process must
   agree on it, and the default local-memory cache is private to each process.
 - Nothing is ever deleted from the cache: entries of older generations are no longer asked for, and expire
@@ -21,6 +34,7 @@ Settings: PAGE_CACHE_SECONDS and QUERY_CACHE_SECONDS (0 turns either off), and C
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -31,8 +45,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import InterfaceError, OperationalError, connections, transaction
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.db.models.sql.where import WhereNode
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -76,44 +91,131 @@ _request_generation: contextvars.ContextVar = contextvars.ContextVar("cache_gene
 
 def request_started(**kwargs):
     _request_generation.set(_UNREAD)
+    _offline.set(False)
 
 
 def request_finished(**kwargs):
     _request_generation.set(None)
+    _offline.set(False)
 
 
-def generation() -> int:
-    """The current number; every cache key below includes it."""
+def generation() -> str:
+    """The current number (with the transaction's own marks, inside a writing one); every cache key has it.
+
+    When the database cannot be reached (it is restarting), the last number this process or any other sharing
+    the cache read, so that what is cached can still be served; the request is then marked as `offline`, and
+    DatabaseUnavailable is raised when no number was ever read.
+    """
     known = _request_generation.get()
-    if isinstance(known, int):
+    if isinstance(known, str):
         return known
-    number = _read_number()
-    if number is None:
-        # A flushed database (tests do this) has lost its row.
-        number = bump()
+    try:
+        number = _read_generation_reconnecting()
+    except DATABASE_DOWN as error:
+        number = _last_known()
+        if number is None:
+            raise DatabaseUnavailable("the database cannot be reached") from error
+        _offline.set(True)
+    else:
+        if number is None:
+            # A flushed database (tests do this) has lost its row.
+            bump()
+            number = _read_generation()
+        _remember_last(number)
     if known is _UNREAD:
         _request_generation.set(number)
     return number
 
 
-def _read_number(using: str = "default") -> int | None:
+# What a database that is down or restarting raises: refused connections, connections it closed.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class DatabaseUnavailable(OperationalError):
+    """The database is down and the answer is not in the cache (a 503, articles/middleware.py)."""
+
+
+# Whether this request's number is the last known one, because the database could not be reached.
+_offline: contextvars.ContextVar = contextvars.ContextVar("cache_offline", default=False)
+_last: dict[str, str] = {}
+
+
+def offline() -> bool:
+    return _offline.get()
+
+
+def _read_generation_reconnecting() -> str | None:
+    """The number; on a connection the database closed (after a restart), read again on a new one."""
+    connection = connections["default"]
+    try:
+        return _read_generation()
+    except DATABASE_DOWN:
+        if connection.in_atomic_block:
+            raise
+        # Django would drop the broken connection only after this request, which would fail: the first
+        # request after the database is back is answered.
+        connection.close()
+        return _read_generation()
+
+
+def _last_key() -> str:
+    return f"generation:{_site()}"
+
+
+def _remember_last(number: str):
+    """Keep the number for when the database is down: in this process, and in the cache when it changes."""
+    if "." in number or _last.get("number") == number:
+        return  # inside a writing transaction, or unchanged
+    _last["number"] = number
+    # A cache that is down itself must not fail the request.
+    with contextlib.suppress(Exception):
+        cache.set(_last_key(), number, None)
+
+
+def _last_known() -> str | None:
+    try:
+        shared = cache.get(_last_key())
+    except Exception:  # noqa: BLE001 - the same
+        shared = None
+    return shared or _last.get("number")
+
+
+# PostgreSQL: the transaction's count of write statements so far, kept as a setting local to the transaction.
+MARKS_SETTING = "articles.cache_marks"
+MARK_TABLE = "articles_cachegeneration_mark"
+
+
+def _read_generation(using: str = "default") -> str | None:
     # A cached page costs this query and nothing else: written by hand, it skips the ORM's compiling, which
     # took longer than the query itself.
     connection = connections[using]
+    table = connection.ops.quote_name(CacheGeneration._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {connection.ops.quote_name(CacheGeneration._meta.db_table)}")
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT number, current_setting('{MARKS_SETTING}', true), txid_current_if_assigned() FROM {table}"
+            )
+        else:
+            cursor.execute(f"SELECT number, NULL, NULL FROM {table}")
         row = cursor.fetchone()
-    return None if row is None else row[0]
+    if row is None:
+        return None
+    number, marks, txid = row
+    # Written but not committed: the rest of the site still sees `number`, and must not find what this
+    # transaction renders under it.
+    return f"{number}.{txid}.{marks}" if marks else str(number)
 
 
 def bump(using: str = "default") -> int:
-    """Move the number on by hand, e.g. after a deploy with new templates; writes to the data need not."""
+    """Move the number on by hand (migrate does, after a deploy or a restore); writes to the data need not."""
     rows = CacheGeneration.objects.using(using)
+    # From the clock (microseconds), so that a new database never meets keys an old one left in a shared cache,
+    # and a restored one (whose number is the backup's) none that pages cached since the backup took.
+    clock = time.time_ns() // 1000
     with transaction.atomic(using=using):
-        if not rows.update(number=F("number") + 1):
-            # Start from the clock, so that a new database never meets keys an old one left in a shared cache.
-            rows.create(number=time.time_ns() // 1000)
-    return _read_number(using)
+        if not rows.update(number=Greatest(F("number") + 1, Value(clock, output_field=BigIntegerField()))):
+            rows.create(number=clock)
+        return rows.get().number
 
 
 def install_triggers(using: str = "default") -> None:
@@ -132,11 +234,30 @@ def install_triggers(using: str = "default") -> None:
                     f"BEGIN UPDATE {generation_table} SET number = number + 1; END"
                 )
     elif connection.vendor == "postgresql":
-        # One bump per statement, however many rows it writes (a merge moves thousands of tags in one UPDATE).
-        statements.append(
+        statements += [
+            # Unlogged: a mark lives only as long as its transaction, and is of no use after a crash.
+            f"CREATE UNLOGGED TABLE IF NOT EXISTS {MARK_TABLE} (txid bigint PRIMARY KEY, mark bigint NOT NULL)",
+            # After each write statement (not each row: a merge moves thousands of tags in one UPDATE): count
+            # it, and mark the transaction. The mark's event is queued after every event the statement queued,
+            # its foreign-key checks included.
             "CREATE OR REPLACE FUNCTION articles_next_cache_generation() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN UPDATE {generation_table} SET number = number + 1; RETURN NULL; END $$"
-        )
+            "DECLARE mark bigint := coalesce(nullif(current_setting("
+            f"'{MARKS_SETTING}', true), ''), '0')::bigint + 1; "
+            f"BEGIN PERFORM set_config('{MARKS_SETTING}', mark::text, true); "
+            f"INSERT INTO {MARK_TABLE} (txid, mark) VALUES (txid_current(), mark) "
+            "ON CONFLICT (txid) DO UPDATE SET mark = EXCLUDED.mark; "
+            "RETURN NULL; END $$",
+            # At commit, deferred events run in the order they were queued; the latest mark's is the last
+            # one, and only it moves the number on.
+            "CREATE OR REPLACE FUNCTION articles_commit_cache_generation() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF NEW.mark::text = current_setting('{MARKS_SETTING}', true) THEN "
+            f"UPDATE {generation_table} SET number = number + 1; "
+            f"DELETE FROM {MARK_TABLE} WHERE txid = NEW.txid; "
+            "END IF; RETURN NULL; END $$",
+            f"DROP TRIGGER IF EXISTS {MARK_TABLE}_commit ON {MARK_TABLE}",
+            f"CREATE CONSTRAINT TRIGGER {MARK_TABLE}_commit AFTER INSERT OR UPDATE ON {MARK_TABLE} "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION articles_commit_cache_generation()",
+        ]
         for model in WATCHED:
             table = model._meta.db_table
             statements += [
@@ -150,7 +271,14 @@ def install_triggers(using: str = "default") -> None:
 
 def uninstall_triggers(using: str = "default") -> None:
     """Drop the triggers (before the generation table goes, when migration 0006 is reversed)."""
-    triggers.drop(using, suffix="_cache_generation", functions=["articles_next_cache_generation"])
+    triggers.drop(
+        using,
+        suffix="_cache_generation",
+        functions=["articles_next_cache_generation", "articles_commit_cache_generation"],
+    )
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        triggers.run(using, [f"DROP TABLE IF EXISTS {MARK_TABLE}"])
 
 
 @functools.cache
@@ -165,7 +293,7 @@ def _digest(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _key(kind: str, number: int, digest: str) -> str:
+def _key(kind: str, number: str, digest: str) -> str:
     return f"{kind}:{_site()}:{number}:{digest}"
 
 
@@ -303,6 +431,8 @@ def cache_page(view):
         if stored is not None:
             status, header_items, content = stored
             return HttpResponse(content, status=status, headers=dict(header_items))
+        if offline():
+            raise DatabaseUnavailable("the database cannot be reached and the answer is not in the cache")
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming or response.cookies:
             return response

@@ -9,11 +9,14 @@ The rule for files seen before (also in the README):
 
 from __future__ import annotations
 
+import collections
 import datetime
 import enum
 import functools
+import random
+import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connections, transaction
 
@@ -44,6 +47,22 @@ REFRESH_AFTER = 1000
 REVIEW_BELOW = 0.75
 # The sentence a tag keeps as its evidence, at most.
 EVIDENCE_MAX_CHARS = 1000
+# A batch (or file) that PostgreSQL refuses for a deadlock or a serialization failure is tried again this many
+# times, after RETRY_PAUSE seconds, doubling each time up to RETRY_PAUSE_MAX (with some jitter).
+RETRIES = 5
+RETRY_PAUSE = 0.1
+RETRY_PAUSE_MAX = 2.0
+# How long a batch waits for the entries it tags, which an editor's transaction may hold; past this, it lets
+# go of everything and is tried again. Shorter than PostgreSQL's deadlock_timeout (1 s by default), so that in a
+# deadlock with an editor, the batch gives up first and the editor's action goes through.
+ENTRY_LOCK_TIMEOUT = "500ms"
+# A batch that meets such a lock keeps trying for this long (a merge of an entry on thousands of stories may
+# hold it for a while) before it gives up.
+LOCK_PATIENCE = 120.0
+LOCK_NOT_AVAILABLE = "55P03"
+# SQLSTATEs worth trying again: deadlock_detected, serialization_failure, and lock_not_available.
+CONFLICTS = {"40P01", "40001"}
+RETRYABLE = {*CONFLICTS, LOCK_NOT_AVAILABLE}
 
 
 class Outcome(enum.StrEnum):
@@ -98,9 +117,9 @@ class Importer:
     def __init__(self, *, status: str = Status.PUBLISHED, dry_run: bool = False):
         self.status = status
         self.dry_run = dry_run
-        self.vocabulary = load_vocabulary()
-        self.country_ids = dict(Country.objects.values_list("iso_code", "pk"))
-        self.country_codes = {pk: code for code, pk in self.country_ids.items()}
+        # Transactions tried again, by the SQLSTATE that refused them.
+        self.retries: collections.Counter[str] = collections.Counter()
+        self.reload()
 
     def import_bytes(self, data: bytes, filename: str) -> ImportResult:
         return self.import_parsed(parsing.parse_article(data), filename)
@@ -109,8 +128,10 @@ class Importer:
         for entry in pending:
             if isinstance(entry, KnownOfficial):
                 self.vocabulary.add_official(entry)
+                self.names[Official][entry.id] = entry.name
             else:
                 self.vocabulary.add_agreement(entry)
+                self.names[Agreement][entry.id] = entry.name
 
     def import_batch(self, items: list[tuple[str, parsing.ParsedArticle]]) -> list[ImportResult | Exception]:
         """Import parsed files together: one transaction and a few bulk writes for the lot.
@@ -124,12 +145,8 @@ class Importer:
             # path sees.
             return self._one_by_one(items)
         try:
-            with transaction.atomic():
-                results = self._import_batch(items)
-                if self.dry_run:
-                    transaction.set_rollback(True)
+            results = self._retrying(self._import_batch, items)
         except Exception:  # noqa: BLE001 - any failure: redo one by one so that only the bad file fails
-            self.vocabulary = load_vocabulary()
             return self._one_by_one(items)
         for (_name, parsed), result in zip(items, results, strict=True):
             result.warnings = parsed.warnings
@@ -143,6 +160,52 @@ class Importer:
             except Exception as error:  # noqa: BLE001 - reported per file by the caller
                 results.append(error)
         return results
+
+    def _retrying(self, write, *args):
+        """write(*args) in a transaction of its own, tried again when PostgreSQL refuses it for a conflict.
+
+        Whatever failed is rolled back, and with it the entries the vocabulary learned meanwhile, so the
+        vocabulary is read afresh before each new try (and after any failure, for the caller's next step).
+        """
+        conflicts, attempt, deadline = 0, 0, time.monotonic() + LOCK_PATIENCE
+        while True:
+            try:
+                self.retrying = True
+                with transaction.atomic():
+                    result = write(*args)
+                    if self.dry_run:
+                        transaction.set_rollback(True)
+            except Exception as error:
+                self.retrying = False
+                self.reload()
+                state = _sqlstate(error)
+                if state == LOCK_NOT_AVAILABLE:
+                    if time.monotonic() > deadline:
+                        raise
+                elif state in CONFLICTS:
+                    conflicts += 1
+                    if conflicts > RETRIES:
+                        raise
+                else:
+                    raise
+                self.retries[state] += 1
+                pause = min(RETRY_PAUSE * 2**attempt, RETRY_PAUSE_MAX)
+                time.sleep(pause * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not secrets
+                attempt += 1
+                continue
+            self.retrying = False
+            if self.renamed:
+                # An entry was merged away since the vocabulary was read: learn where its names went.
+                self.reload()
+            return result
+
+    def reload(self):
+        self.vocabulary = load_vocabulary()
+        self.names = _entry_names(self.vocabulary)
+        self.country_ids = dict(Country.objects.values_list("iso_code", "pk"))
+        self.country_codes = {pk: code for code, pk in self.country_ids.items()}
+        self.renamed = False
+        self.retrying = False
 
     def _import_batch(self, items) -> list[ImportResult]:
         keys = [parsed.content_key for _name, parsed in items]
@@ -183,13 +246,17 @@ class Importer:
             self.learn(pending)
             new_articles.append(article)
             results.append(result)
+        held = [
+            self.hold(through, [reading.id for readings in new_tags for reading in readings[position]])
+            for position, through in enumerate(TAG_THROUGH.values())
+        ]
         Article.objects.bulk_create(new_articles)
         for position, through in enumerate(TAG_THROUGH.values()):
             through.objects.bulk_create(
                 [
                     reading.row(through, article)
                     for article, tag_readings in zip(new_articles, new_tags, strict=True)
-                    for reading in _first_of_each(tag_readings[position])
+                    for reading in _first_of_each(_survivors(tag_readings[position], held[position]))
                 ]
             )
         # After the tags, so that each story's first version carries them.
@@ -199,10 +266,12 @@ class Importer:
     def import_parsed(self, parsed: parsing.ParsedArticle, filename: str) -> ImportResult:
         """Import one parsed file in its own transaction."""
         pending: list[KnownOfficial | KnownAgreement] = []
-        with transaction.atomic():
-            result = self._import(parsed, parsed.content_key, filename, pending)
-            if self.dry_run:
-                transaction.set_rollback(True)
+
+        def write():
+            pending.clear()
+            return self._import(parsed, parsed.content_key, filename, pending)
+
+        result = self._retrying(write)
         # Only now that the story is safely written does the run's vocabulary learn the new entries.
         self.learn(pending)
         result.warnings = parsed.warnings
@@ -261,9 +330,63 @@ class Importer:
         """
         tag_ids = self.resolve(findings, pending, [] if new_entries is None else new_entries)
         return sum(
-            self._link(through, article, ids, new)
+            self._link(through, article, _survivors(ids, self.hold(through, [r.id for r in ids])), new)
             for through, ids in zip(TAG_THROUGH.values(), tag_ids, strict=True)
         )
+
+    def hold(self, through, ids: list[int]) -> dict[int, int | None]:
+        """Lock the entries about to be tagged until the transaction ends; each id, mapped to the one to tag.
+
+        An editor may have merged an entry away since the vocabulary was read: its id maps to the survivor
+        (found by the merged name, which the merge made the survivor's alias), or to None if it is gone.
+        Locked, an entry cannot be merged away before the tags are committed (a merge locks its entries
+        first, and waits). Locks are taken in id order, for at most ENTRY_LOCK_TIMEOUT (then the transaction
+        is tried again, see _retrying), and after them the transaction waits for nothing an editor holds.
+        """
+        model = through.tag_model()
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        connection = connections[model.objects.db]
+        # Only where a refusal is tried again (the importer's own transactions, not a re-tagging).
+        timeout = connection.vendor == "postgresql" and self.retrying
+        mapping: dict[int, int | None] = {}
+        for _round in range(10):
+            if timeout:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{ENTRY_LOCK_TIMEOUT}'")
+            # FOR NO KEY UPDATE, the lock the story-count triggers take: stronger than the tag rows' foreign
+            # keys need, but then those triggers need no further lock, and a merge (FOR UPDATE) waits.
+            rows = model.objects.filter(pk__in=wanted).order_by("pk").select_for_update(no_key=True)
+            present = set(rows.values_list("pk", flat=True))
+            if timeout:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+            for pk in present:
+                mapping.setdefault(pk, pk)
+            missing = wanted - present
+            if not missing:
+                break
+            self.renamed = True
+            names = self.names.get(model, {})
+            keys = {pk: name_key(names[pk]) for pk in missing if pk in names}
+            holders = dict(
+                model.aliases.rel.related_model.objects.filter(key__in=set(keys.values())).values_list(
+                    "key", "entry_id"
+                )
+            )
+            wanted = set()
+            for pk in missing:
+                survivor = holders.get(keys.get(pk))
+                for old, new in mapping.items():
+                    if new == pk:
+                        mapping[old] = survivor
+                mapping[pk] = survivor
+                if survivor is not None and survivor not in present:
+                    wanted.add(survivor)
+            if not wanted:
+                break
+        return mapping
 
     def resolve(self, findings: Findings, pending: list, new_entries: list[str]) -> tuple[list, list, list]:
         """The tags (TagReading) of each vocabulary for what was found, creating entries for review."""
@@ -377,6 +500,33 @@ def model_kind(kind: str) -> str:
     if kind in AgreementKind.values:
         return kind
     return COARSER_KINDS.get(kind, AgreementKind.OTHER)
+
+
+def _sqlstate(error: BaseException | None) -> str | None:
+    """The SQLSTATE of a database error (Django's keeps the driver's as its cause)."""
+    while error is not None:
+        if getattr(error, "sqlstate", None):
+            return error.sqlstate
+        error = error.__cause__
+    return None
+
+
+def _entry_names(vocabulary: Vocabulary) -> dict:
+    """Each vocabulary's names by id, to find where an entry went when it is merged away during an import."""
+    return {
+        Official: {o.id: o.name for o in vocabulary.officials},
+        Agreement: {a.id: a.name for a in vocabulary.agreements},
+        Country: dict(Country.objects.values_list("pk", "name")),
+    }
+
+
+def _survivors(readings: list[TagReading], mapping: dict[int, int | None]) -> list[TagReading]:
+    """The readings with each merged entry replaced by its survivor; those of entries gone, left out."""
+    return [
+        reading if mapping.get(reading.id, reading.id) == reading.id else replace(reading, id=mapping[reading.id])
+        for reading in readings
+        if mapping.get(reading.id, reading.id) is not None
+    ]
 
 
 @dataclass(frozen=True)

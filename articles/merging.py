@@ -85,9 +85,11 @@ def merge_entries(survivor: Entry, merged: Iterable[Entry], *, user) -> MergePla
     model = type(survivor)
     merged = _distinct(merged)
     with transaction.atomic():
-        # Lock the entries so that two editors merging at once cannot interleave.
+        # Lock the entries so that two editors merging at once cannot interleave; in id order, as the importer
+        # locks the entries it tags (articles/importing.py), so that neither waits for the other in a circle.
         ids = {survivor.pk, *(entry.pk for entry in merged)}
-        locked = {entry.pk: entry for entry in model.objects.select_for_update().filter(pk__in=ids)}
+        rows = model.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        locked = {entry.pk: entry for entry in rows}
         missing = [entry for entry in (survivor, *merged) if entry.pk not in locked]
         if missing:
             raise MergeError(f"“{missing[0]}” no longer exists; it may have been merged meanwhile.")

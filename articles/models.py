@@ -471,8 +471,8 @@ class Article(models.Model):
 class CacheGeneration(models.Model):
     """One row whose number moves on with every write to stories, tags or vocabularies (see articles/caching.py).
 
-    Database triggers (migration 0006) move it inside the writing transaction, so every way of writing counts:
-    the admin's bulk actions, the importer's bulk inserts, merges, QuerySet.update(), raw SQL.
+    Database triggers (articles/caching.py) move it as the writing transaction commits, so every way of writing
+    counts: the admin's bulk actions, the importer's bulk inserts, merges, QuerySet.update(), raw SQL.
     """
 
     number = models.BigIntegerField()

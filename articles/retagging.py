@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .entities import KnownOfficial, find_entities
+from .entities import find_entities
 from .importing import Importer
 from .models import TAG_THROUGH, Article
 from .versions import write_versions
@@ -44,11 +44,7 @@ def retag(articles: Iterable[Article], *, user=None) -> RetagResult:
         with transaction.atomic():
             if importer.tag(article, findings, pending, result.new_entries):
                 write_versions([article], user=user, reason="automatic tagging re-run")
-        for entry in pending:
-            if isinstance(entry, KnownOfficial):
-                importer.vocabulary.add_official(entry)
-            else:
-                importer.vocabulary.add_agreement(entry)
+        importer.learn(pending)
     after = _tags(articles)
     for article in articles:
         added = sorted(after[article.pk] - before[article.pk])

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A 503 with Retry-After for reads the database refuses (it is restarting); cached pages are still served.
+    "articles.middleware.DatabaseUnavailableMiddleware",
     # An ETag from the body (and a 304) for what articles/caching.py does not answer from its number.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,6 +162,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+# Seconds a 503 asks clients to wait while the database is unreachable (articles/middleware.py).
+DATABASE_RETRY_AFTER = env_int("DJANGO_DATABASE_RETRY_AFTER", 5)
 # Whole pages, feeds and API answers for anonymous readers; off by default while developing templates.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "3600"))
 # What lists compute over the whole archive: row counts, the most covered entries, entries by slug.

@@ -33,6 +33,8 @@ def describe(error: Exception) -> str:
     return f"unexpected {type(error).__name__}: {first_line}"
 
 
+RETRY_REASONS = {"40P01": "a deadlock", "40001": "a serialization failure", "55P03": "a lock held by an editor"}
+
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 500
 
@@ -102,6 +104,12 @@ class Command(BaseCommand):
             f"{counts[Outcome.UNCHANGED]} unchanged, {counts['failed']} failed ({elapsed:.2f}s)"
         )
         self.stdout.write(self.style.ERROR(summary) if counts["failed"] else self.style.SUCCESS(summary))
+        if importer.retries:
+            # Editors' transactions the import met (PostgreSQL): worth knowing, not a failure.
+            again = ", ".join(
+                f"{n} for {RETRY_REASONS.get(state, state)}" for state, n in importer.retries.items()
+            )
+            self.stderr.write(f"tried again: {again}")
         if counts["failed"]:
             sys.exit(1)
 
