@@ -1164,13 +1164,23 @@ def find_entities(
             countries.append(country)
             country_evidence[country] = finding.evidence
     reported = find_agreements(text, vocabulary, countries, published_on, stream, tokens)
-    if headline and agreements.INSTRUMENT.search(headline):
+    if headline and not _in_title_case(headline) and agreements.INSTRUMENT.search(headline):
         head_tokens = Tokens(headline)
         in_headline = find_agreements(
             headline, vocabulary, countries, published_on, WordStream(head_tokens.words), head_tokens
         )
         reported = _with_headline(reported, in_headline)
     return Findings(tuple(countries), tuple(officials), tuple(reported), country_evidence)
+
+
+# Words a headline in title case still writes in lower case.
+_TITLE_CASE_SMALL = frozenset("with from into over after amid than that this upon onto near".split())
+
+
+def _in_title_case(headline: str) -> bool:
+    """ "Japan and Philippines Nearing Defence Agreement": every word capitalised, so none is a name."""
+    words = re.findall(r"[^\W\d_][\w'’-]{3,}", headline)
+    return bool(words) and all(word[0].isupper() or word.lower() in _TITLE_CASE_SMALL for word in words)
 
 
 def _with_headline(body: list[AgreementFinding], headline: list[AgreementFinding]) -> list[AgreementFinding]:
@@ -1182,7 +1192,11 @@ def _with_headline(body: list[AgreementFinding], headline: list[AgreementFinding
             other
             for other in body
             if other.name == finding.name
-            or (other.kind == finding.kind and (not topics or topics & topics_in(other.subject or other.name)))
+            # A headline's "pact" or "deal" is any kind the story names: "sign fisheries pact" over an MoU.
+            or (
+                finding.kind in {other.kind, "agreement"}
+                and (not topics or topics & topics_in(other.subject or other.name))
+            )
         ]
         if finding.subject and same and all(not other.subject and other.agreement is None for other in same):
             body = [other for other in body if other not in same]  # the body's "an MoU between India and …"

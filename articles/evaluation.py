@@ -148,10 +148,12 @@ def _score(expected: Sequence, found: Sequence, matches) -> tuple[Tally, list[st
     taken: set[int] = set()
     false_tags = []
     for label, finding in found:
-        index = next((i for i, fact in enumerate(expected) if matches(fact, finding)), None)
-        if index is None:
+        matching = [i for i, fact in enumerate(expected) if matches(fact, finding)]
+        # The first fact it matches that no finding has claimed: two FTAs a story reports are two facts.
+        index = next((i for i in matching if i not in taken), None)
+        if not matching:
             false_tags.append(label)
-        elif index in taken:
+        elif index is None:
             false_tags.append(f"{label} (duplicate)")
         else:
             taken.add(index)
