@@ -317,3 +317,10 @@ def test_a_single_word_at_the_size_limit_is_no_dateline_at_once():
     word = ("India" + "-a" * parsing.MAX_FILE_BYTES)[: parsing.MAX_FILE_BYTES]
     assert best_seconds(parsing._match_dateline, word) < 0.2
     assert best_seconds(read, word.encode()) < 2
+
+
+@pytest.mark.parametrize("count", ["²", "³", "١٢"])
+def test_a_count_in_superscript_or_other_digits_before_an_instrument_is_read_or_left(count):
+    # str.isdigit() takes "²" for a digit and int() refuses it: the fuzzer's only crash (ValueError).
+    findings = read(f"India and Morocco signed {count} MoUs on defence and trade.".encode())
+    assert findings.countries == ("IN", "MA")
