@@ -324,3 +324,10 @@ def test_a_count_in_superscript_or_other_digits_before_an_instrument_is_read_or_
     # str.isdigit() takes "²" for a digit and int() refuses it: the fuzzer's only crash (ValueError).
     findings = read(f"India and Morocco signed {count} MoUs on defence and trade.".encode())
     assert findings.countries == ("IN", "MA")
+
+
+def test_a_windows_1252_file_at_the_size_limit_is_told_to_be_text_from_its_start():
+    # The encoding detector read all 2 MiB to say whether they were text in some encoding (0.33 s).
+    data = ((b".\n" * 5000 + b"caf\xe9 \x9a\n") * 300)[: parsing.MAX_FILE_BYTES]
+    assert best_seconds(parsing._decode_windows_1252, data) < 0.12
+    assert parsing.parse_article(data).warnings == ("decoded as Windows-1252",)
