@@ -364,7 +364,7 @@ _VERB_WORDS = frozenset(
 def _count_before(before: str) -> int | None:
     tail = before.lower().split()[-3:]
     for word in reversed(tail):
-        if word.isdigit():
+        if word.isdecimal():  # "²" is a digit that int() does not read
             return int(word)
         if word in _COUNTS:
             return _COUNTS[word]
