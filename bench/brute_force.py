@@ -1,4 +1,4 @@
-"""The brute-force check of issue 12: wrong passwords at the admin login, wrong tokens at the API, then the right ones.
+"""Issue 12's brute-force check: wrong passwords at the admin login and wrong API tokens, then the right ones.
 
 Run it against a site you serve yourself on 127.0.0.1 (it refuses any other host), with an account whose password
 you know, e.g. after `make setup`:
