@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
-from .parsing import ParseError, parse_article
+from .ingest.entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
+from .ingest.parsing import ParseError, parse_article
 from .text import name_key
 
 VOCABULARIES = ("countries", "officials", "agreements")

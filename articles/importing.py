@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 
 from django.db import connections, transaction
 
-from . import parsing
-from .entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
+from .ingest import parsing
+from .ingest.entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
 from .models import (
     TAG_THROUGH,
     Agreement,

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .entities import find_entities
 from .importing import Importer
+from .ingest.entities import find_entities
 from .models import TAG_THROUGH, Article
 from .versions import write_versions
 

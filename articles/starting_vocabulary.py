@@ -1,6 +1,6 @@
 """The newsroom's starting vocabulary: the officials and agreements the seed corpus names.
 
-Countries come from pycountry (see articles.countries). Editors change all of it afterwards in the admin;
+Countries come from pycountry (see articles.ingest.countries). Editors change all of it afterwards in the admin;
 this is only where a fresh database begins.
 """
 

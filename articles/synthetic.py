@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .countries import country_by_code
+from .ingest.countries import country_by_code
 
 # Countries the desk follows most, then the rest of the world by chance.
 FOCUS = ["MA", "IL", "IT", "FR", "US", "AE", "EG", "JP", "AU", "DE", "GB", "BR", "ZA", "KE", "NG", "SA", "ID"]

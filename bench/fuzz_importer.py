@@ -28,8 +28,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from articles import entities, parsing, starting_vocabulary
-from articles.entities import KnownAgreement, KnownOfficial, Vocabulary
+from articles.ingest import entities, parsing, starting_vocabulary
+from articles.ingest.entities import KnownAgreement, KnownOfficial, Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".bench" / "fuzz"

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from articles.ingest.parsing import content_key
 from articles.models import Agreement, AgreementAlias, Article, Country, CountryAlias, Official, Status
-from articles.parsing import content_key
 
 from .factories import country, make_agreement, make_article, make_official, make_user, tagged_articles
 

@@ -172,7 +172,7 @@ def test_a_file_that_fails_midway_leaves_no_rows(tmp_path, monkeypatch):
 
 
 def test_an_oversized_file_is_refused_without_rows(tmp_path, settings):
-    from articles import parsing
+    from articles.ingest import parsing
 
     big = tmp_path / "big.txt"
     big.write_bytes(b" date 2025-01-01 Rabat, Jan 1 Words. " * (parsing.MAX_FILE_BYTES // 30))
@@ -320,7 +320,7 @@ def test_a_batch_of_new_stories_costs_the_same_queries_whatever_its_size(tmp_pat
     from django.test.utils import CaptureQueriesContext
 
     from articles.importing import Importer
-    from articles.parsing import parse_article
+    from articles.ingest.parsing import parse_article
 
     importer = Importer()
     counts = []

@@ -12,7 +12,8 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection, connections
 
-from articles import caching, importing, parsing
+from articles import caching, importing
+from articles.ingest import parsing
 from articles.merging import merge_entries
 from articles.models import Article, CacheGeneration, Official, OfficialAlias, TaggedOfficial
 from bench.concurrent import editor_loop, write_files

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.countries import (
+from articles.ingest.countries import (
     CountryMention,
     all_countries,
     country_by_code,

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from articles.entities import KnownAgreement, KnownOfficial, Vocabulary, find_entities
-from articles.parsing import parse_article
+from articles.ingest.entities import KnownAgreement, KnownOfficial, Vocabulary, find_entities
+from articles.ingest.parsing import parse_article
 from articles.starting_vocabulary import AGREEMENTS, OFFICIALS
 
 from .conftest import seed_path

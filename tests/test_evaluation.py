@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.entities import AgreementFinding, Findings, OfficialFinding
 from articles.evaluation import Page, same_person, score_page
+from articles.ingest.entities import AgreementFinding, Findings, OfficialFinding
 
 PAGE = (
     "Chile and Peru sign fisheries pact\n\n"

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import versions
 from articles.importing import Importer
+from articles.ingest.parsing import parse_article
 from articles.merging import merge_entries
 from articles.models import Article, Official, Status, TaggedCountry, TaggedOfficial
-from articles.parsing import parse_article
 
 from .factories import country, make_article, make_official, make_staff, make_user
 from .test_admin import STORIES, add_inline_row, messages_of, names, run_action, unchanged_form_data

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import entities, parsing
-from articles.agreements import KIND_LABELS
-from articles.countries import country_by_code
-from articles.entities import (
+from articles.ingest import entities, parsing
+from articles.ingest.agreements import KIND_LABELS
+from articles.ingest.countries import country_by_code
+from articles.ingest.entities import (
     AgreementFinding,
     Findings,
     KnownAgreement,
@@ -22,7 +22,7 @@ from articles.entities import (
     Vocabulary,
     find_entities,
 )
-from articles.parsing import ParseError, parse_article
+from articles.ingest.parsing import ParseError, parse_article
 
 OFFICIALS = (
     KnownOfficial(1, "Rajnath Singh", ("Shri Rajnath Singh",), "IN", "Defence Minister"),
@@ -284,7 +284,7 @@ def test_a_paragraph_of_thousands_of_agreement_words_is_read_in_linear_time_and_
 
 def test_a_country_mention_after_thousands_of_skip_spans_is_checked_at_once():
     # Each mention walked back over every span before it: 20,000 mentions and spans took seconds.
-    from articles.countries import find_country_mentions
+    from articles.ingest.countries import find_country_mentions
 
     def mentions(text):
         spans = [(at, at + 5) for at in range(text.find("Smith"), len(text), len("Jordan Smith of India "))]

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles import agreements, entities, parsing
-from articles.entities import KnownAgreement, KnownOfficial, Tokens, Vocabulary, find_entities
-from articles.parsing import parse_text
+from articles.ingest import agreements, entities, parsing
+from articles.ingest.entities import KnownAgreement, KnownOfficial, Tokens, Vocabulary, find_entities
+from articles.ingest.parsing import parse_text
 
 # Text made of the pieces the tokeniser and the patterns care about, in any order.
 PIECES = [

@@ -1,4 +1,4 @@
-"""Tests for articles.parsing: decoding, normalising and field extraction (no database)."""
+"""Tests for articles.ingest.parsing: decoding, normalising and field extraction (no database)."""
 
 import datetime
 import io
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.parsing import (
+from articles.ingest.parsing import (
     MAX_FILE_BYTES,
     Decoded,
     ParseError,

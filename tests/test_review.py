@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import parsing
+from articles.ingest import parsing
 from articles.models import Article, Official, OfficialAlias, TaggedCountry, TaggedOfficial, TagOrigin
 
 from .conftest import SEEDS

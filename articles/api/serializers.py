@@ -11,8 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..importing import unique_slug
+from ..ingest.parsing import content_key
 from ..models import Agreement, Article, Country, Official, Status
-from ..parsing import content_key
 from ..text import name_key
 from ..versions import record_tags
 from .fields import (

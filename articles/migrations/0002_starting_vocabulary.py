@@ -6,7 +6,7 @@ from articles.text import ascii_slug
 
 
 def load(apps, schema_editor):
-    from articles.countries import all_countries
+    from articles.ingest.countries import all_countries
     from articles.starting_vocabulary import AGREEMENTS, OFFICIALS
 
     Country = apps.get_model("articles", "Country")

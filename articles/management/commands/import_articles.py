@@ -18,8 +18,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from articles import parsing
 from articles.importing import BATCH_SIZE, REFRESH_AFTER, STDIN_NAME, Importer, Outcome, refresh_statistics
+from articles.ingest import parsing
 from articles.models import Status
 
 

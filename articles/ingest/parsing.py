@@ -405,7 +405,7 @@ def _parse_marker_date(value: str) -> datetime.date | None:
 
 
 # --- Dateline ----------------------------------------------------------------------------------
-# Month names and days as articles/dates.py reads them (python-dateutil's names).
+# Month names and days as articles/ingest/dates.py reads them (python-dateutil's names).
 _MONTH = dates.MONTH
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DAY = dates.DAY

@@ -13,7 +13,7 @@ The rules, in the order they run:
    official who carries it; otherwise it is left alone.
 4. An unknown person introduced with a title ("US Secretary of Defense Pete Hegseth") is a new official
    with that role and, when the title names one, that country.
-5. Each agreement a sentence reports (articles/agreements.py: "signed a Memorandum of Understanding (MoU) on
+5. Each agreement a sentence reports (articles/ingest/agreements.py: "signed a Memorandum of Understanding (MoU) on
    defence cooperation", "the Reciprocal Access Agreement came into force") is matched to a known agreement of
    the same kind, parties and subject signed within a few weeks, or else proposed as new.
 6. Countries by name, variant and demonym (articles.countries), plus the countries of the officials found.
@@ -33,10 +33,10 @@ from functools import cached_property
 
 from rapidfuzz.distance import Indel
 
+from ..text import name_key
 from . import agreements
 from .countries import all_countries, country_by_code, find_country_mentions
 from .parsing import ODD_CASE_LETTERS, _ends_with_abbreviation
-from .text import name_key
 
 # Thresholds for a close spelling of a known name, as rapidfuzz ratios (0-100).
 GIVEN_NAME_SIMILARITY = 80
@@ -823,7 +823,7 @@ def find_agreements(
     stream: WordStream,
     tokens: Tokens,
 ) -> list[AgreementFinding]:
-    """Known agreements by name or alias, then each instrument a sentence reports (articles/agreements.py)."""
+    """Known agreements by name or alias, then each instrument a sentence reports (ingest/agreements.py)."""
     findings: dict[str, AgreementFinding] = {}
     named: list[tuple[int, int]] = []  # where known agreements are written
     story_parties = {name_key(country_by_code(code).name) for code in story_countries}
