@@ -36,6 +36,7 @@ from .models import (
     TAG_THROUGH,
     Agreement,
     AgreementAlias,
+    AgreementEvent,
     Article,
     Country,
     CountryAlias,
@@ -862,20 +863,59 @@ class OfficialAdmin(EntryAdmin):
     inlines = (OfficialAliasInline,)
 
 
+class AgreementEventInline(admin.TabularInline):
+    """An agreement's life, oldest first; each event keeps its own history (AgreementEventAdmin)."""
+
+    model = AgreementEvent
+    fields = ("kind", "date", "date_precision", "party", "sources", "origin", "needs_review", "evidence")
+    readonly_fields = ("origin", "evidence")
+    autocomplete_fields = ("party", "sources")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("party").prefetch_related("sources")
+
+
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
-    list_display = ("name", "kind", "signed_on", "parties", "alias_list", "story_count", "needs_review")
+    list_display = ("name", "kind", "signed_on", "party_names", "alias_list", "story_count", "needs_review")
     list_filter = (EntryReviewFilter, "kind")
-    search_fields = ("name", "aliases__name", "parties")
+    search_fields = ("name", "aliases__name", "parties__name", "other_parties")
+    autocomplete_fields = ("parties", "signatories")
     fields = (
         "name",
         "slug",
         "kind",
         "signed_on",
         "parties",
+        "other_parties",
+        "signatories",
         "subject",
         "needs_review",
         "created_at",
         "updated_at",
     )
-    inlines = (AgreementAliasInline,)
+    inlines = (AgreementAliasInline, AgreementEventInline)
+
+    def list_queryset(self, queryset):
+        return super().list_queryset(queryset).prefetch_related("parties")
+
+    @admin.display(description="parties")
+    def party_names(self, agreement):
+        return "; ".join(agreement.party_list)
+
+
+@admin.register(AgreementEvent)
+class AgreementEventAdmin(SimpleHistoryAdmin):
+    """Events one by one, with their history; editors mostly edit them inline on their agreement.
+
+    Editors hold the events' permissions with the agreements' (migration 0014).
+    """
+
+    list_display = ("agreement", "kind", "date", "date_precision", "party", "origin", "needs_review")
+    list_filter = ("kind", "origin", "needs_review")
+    list_select_related = ("agreement", "party")
+    search_fields = ("agreement__name", "evidence")
+    autocomplete_fields = ("agreement", "party", "sources")
+    readonly_fields = ("origin", "evidence", "created_at", "updated_at")
+    show_full_result_count = False

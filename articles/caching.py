@@ -41,6 +41,7 @@ from . import triggers
 from .models import (
     Agreement,
     AgreementAlias,
+    AgreementEvent,
     Article,
     CacheGeneration,
     Country,
@@ -64,6 +65,10 @@ WATCHED = (
     TaggedCountry,
     TaggedOfficial,
     TaggedAgreement,
+    AgreementEvent,
+    AgreementEvent.sources.through,
+    Agreement.parties.through,
+    Agreement.signatories.through,
 )
 
 # --- The generation -----------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def load_vocabulary() -> Vocabulary:
     ]
     agreements = [
         _known_agreement(a, tuple(alias.name for alias in a.aliases.all()))
-        for a in Agreement.objects.prefetch_related("aliases")
+        for a in Agreement.objects.prefetch_related("aliases", "parties")
     ]
     country_aliases = dict(CountryAlias.objects.values_list("name", "entry__iso_code"))
     return Vocabulary(officials, agreements, country_aliases)
@@ -346,24 +346,20 @@ class Importer:
             ]
         names += [f"{finding.name} ({n})" for n in range(2, 100)]
         taken = self.vocabulary.agreement_names
-        return Agreement.objects.create(
+        agreement = Agreement.objects.create(
             name=next(name for name in names if name.lower() not in taken),
             kind=model_kind(finding.kind),
             signed_on=finding.signed_on,
-            parties="; ".join(finding.parties)[:255],
             subject=finding.subject[:200],
             needs_review=True,
         )
+        agreement.set_parties(finding.parties)
+        return agreement
 
 
-# The reading's kinds the model does not list yet, as the nearest kind it does.
+# The reading's kinds the model does not list, as the nearest kind it does.
 COARSER_KINDS = {
-    "moc": "mou",
-    "bit": "treaty",
-    "fta": "agreement",
-    "cepa": "agreement",
     "iga": "agreement",
-    "protocol": "agreement",
     "currency_swap": "agreement",
     "contract": "agreement",
 }

@@ -309,24 +309,19 @@ class EntryDetailView(ListView):
         """What the desk knows of a country besides its stories: its officials and the agreements it signed."""
         if self.model is not Country:
             return {}
-        name = self.entry.name
         officials = covered(Official).filter(country=self.entry)[:KNOWN_ROWS]
-        # Parties are written out ("India; Morocco"): the database narrows by the name, Python checks each party.
         agreements = (
-            covered(Agreement)
-            .filter(parties__icontains=name)
-            .order_by(F("signed_on").desc(nulls_last=True), "name")
+            covered(Agreement).filter(parties=self.entry).order_by(F("signed_on").desc(nulls_last=True), "name")
         )
-        signed = [agreement for agreement in agreements[: KNOWN_ROWS * 4] if name in agreement.party_list]
-        return {"officials": list(officials), "agreements": signed[:KNOWN_ROWS]}
+        return {"officials": list(officials), "agreements": list(agreements[:KNOWN_ROWS])}
 
     def parties(self) -> list[tuple[str, Country | None]]:
         """An agreement's parties, each with its country page when the name is a country's."""
         if self.model is not Agreement:
             return []
-        names = self.entry.party_list
-        countries = {country.name: country for country in Country.objects.filter(name__in=names)}
-        return [(name, countries.get(name)) for name in names]
+        countries = [(country.name, country) for country in self.entry.parties.public()]
+        others = [(name, None) for name in self.entry.other_party_names]
+        return countries + others
 
 
 class CountryListView(EntryListView):

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..importing import unique_slug
-from ..models import Agreement, Article, Country, Official, Status
+from ..models import Agreement, Article, Country, Official, Status, countries_by_name
 from ..parsing import content_key
 from ..text import name_key
 from ..versions import record_tags
@@ -304,17 +304,35 @@ class AgreementInputSerializer(EntryInputSerializer):
         child=StrictCharField(max_length=100),
         required=False,
         max_length=20,
-        help_text='The signatories, e.g. ["India", "Morocco"].',
+        help_text='The parties by name, e.g. ["India", "Morocco"]; a country\'s name or alias makes it a party '
+        "country, other names (companies, associations) are kept as written. Replaces the parties.",
     )
+    signatories = slugs_of(Official, "Official slugs of those who signed it; replaces the signatories.")
 
     class Meta(EntryInputSerializer.Meta):
         model = Agreement
-        fields = [*EntryInputSerializer.Meta.fields, "kind", "signed_on", "parties", "subject"]
+        fields = [*EntryInputSerializer.Meta.fields, "kind", "signed_on", "parties", "signatories", "subject"]
 
     def validate_parties(self, parties):
         if any(";" in party for party in parties):
             raise serializers.ValidationError("A party's name cannot contain a semicolon.")
-        joined = "; ".join(party.strip() for party in parties if party.strip())
-        if len(joined) > Agreement._meta.get_field("parties").max_length:
-            raise serializers.ValidationError("The parties take more than 255 characters together.")
-        return joined
+        _countries, others = countries_by_name(parties)
+        if len("; ".join(others)) > Agreement._meta.get_field("other_parties").max_length:
+            raise serializers.ValidationError("The parties that are not countries take more than 255 characters.")
+        return [party.strip() for party in parties if party.strip()]
+
+    @transaction.atomic
+    def create(self, validated_data):
+        parties = validated_data.pop("parties", None)
+        agreement = super().create(validated_data)
+        if parties is not None:
+            agreement.set_parties(parties)
+        return agreement
+
+    @transaction.atomic
+    def update(self, agreement, validated_data):
+        parties = validated_data.pop("parties", None)
+        agreement = super().update(agreement, validated_data)
+        if parties is not None:
+            agreement.set_parties(parties)
+        return agreement

@@ -260,3 +260,6 @@ class AgreementViewSet(EntryViewSet):
     model = Agreement
     serializer_class = serializers.AgreementSerializer
     input_serializer_class = serializers.AgreementInputSerializer
+
+    def base_queryset(self):
+        return super().base_queryset().prefetch_related("parties")
