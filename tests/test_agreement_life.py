@@ -1,6 +1,7 @@
 """Agreements' life: party countries, events, the status read from the latest event, and the importer's events."""
 
 import datetime
+import io
 
 import pytest
 
@@ -67,3 +68,73 @@ def test_dates_read_at_their_precision():
     assert event.date_text == "September 2025"
     event.date_precision = "year"
     assert event.date_text == "2025"
+
+
+# --- The importer's events ------------------------------------------------------------------------
+
+
+def import_seeds(seeds_dir):
+    from django.core.management import call_command
+
+    call_command("import_articles", str(seeds_dir), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_seeds_report_the_india_morocco_signing_once_with_its_sources_and_signatories(seeds_dir):
+    import_seeds(seeds_dir)
+    mou = Agreement.objects.with_status().get(name="India–Morocco Defence MoU")
+    signing = mou.events.get()
+    assert (signing.kind, signing.date, mou.status) == ("signed", DAY, "signed")
+    assert signing.sources.count() == 2
+    assert {o.name for o in mou.signatories.all()} == {"Rajnath Singh", "Abdellatif Loudiyi"}
+    assert set(mou.parties.values_list("iso_code", flat=True)) == {"IN", "MA"}
+
+
+def test_importing_the_seeds_twice_adds_no_event_and_no_source(seeds_dir):
+    import_seeds(seeds_dir)
+    before = list(AgreementEvent.objects.values_list("pk", "sources"))
+    import_seeds(seeds_dir)
+    assert list(AgreementEvent.objects.values_list("pk", "sources")) == before
+
+
+def test_a_signing_reported_the_next_month_within_a_week_is_the_same_event(tmp_path):
+    first = tmp_path / "a.txt"
+    second = tmp_path / "b.txt"
+    sentence = "Norway and Japan signed a memorandum of understanding on fisheries cooperation in Oslo."
+    first.write_text(f" date 2025-09-30 Oslo, Sept 30 {sentence}\n", encoding="utf-8")
+    second.write_text(f" date 2025-10-02 Oslo, Oct 2 Officials said that {sentence}\n", encoding="utf-8")
+    from django.core.management import call_command
+
+    call_command("import_articles", str(first), str(second), stdout=io.StringIO())
+    event = AgreementEvent.objects.get(agreement__name__icontains="fisheries")
+    assert (event.kind, event.date, event.origin, event.sources.count()) == (
+        "signed",
+        datetime.date(2025, 9, 30),
+        "importer",
+        2,
+    )
+    assert set(event.agreement.parties.values_list("iso_code", flat=True)) == {"NO", "JP"}
+
+
+def test_an_undated_story_records_no_event(tmp_path):
+    story = tmp_path / "a.txt"
+    story.write_text("Oslo: Norway and Japan signed a memorandum of understanding on fisheries cooperation.\n")
+    from django.core.management import call_command
+
+    call_command("import_articles", str(story), stdout=io.StringIO())
+    agreement = Agreement.objects.get(name__icontains="fisheries")
+    assert agreement.tagged_articles.exists()
+    assert not agreement.events.exists()
+
+
+def test_an_unsure_reading_is_an_event_for_review_that_sets_no_status(tmp_path):
+    story = tmp_path / "a.txt"
+    story.write_text(
+        " date 2026-02-03 Oslo, Feb 3 Norway and Japan resumed negotiations on a Bilateral Investment Treaty "
+        "in Oslo.\n"
+    )
+    from django.core.management import call_command
+
+    call_command("import_articles", str(story), stdout=io.StringIO())
+    event = AgreementEvent.objects.get(agreement__kind="bit")
+    assert (event.kind, event.needs_review) == ("negotiating", True)
+    assert Agreement.objects.with_status().get(pk=event.agreement_id).status is None
