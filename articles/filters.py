@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters.fields import ModelMultipleChoiceField
+from drf_spectacular.utils import extend_schema_field
 
-from . import caching
-from .models import Agreement, Article, Country, Official
+from . import caching, pairs
+from .models import Agreement, Article, Country, Official, TaggedCountry
 
 
 class EntriesField(ModelMultipleChoiceField):
@@ -57,10 +58,44 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         return qs
 
 
+class PairField(forms.CharField):
+    """Two public countries by a pair address (india-morocco, either order); the pair (a pairs.Pair)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = caching.remember("pair", lambda: pairs.countries_of(value), value)
+        if found is None:
+            raise ValidationError(
+                f"“{value}” is not a pair of countries, e.g. india-morocco.", code="invalid_pair"
+            )
+        return pairs.Pair(found[0], found[1])
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[-a-z0-9]+$",
+        "description": "Two country slugs, e.g. india-morocco (either order).",
+    }
+)
+class PairFilter(django_filters.Filter):
+    field_class = PairField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(caching.tagged_with(TaggedCountry, value.first.pk)).filter(
+            caching.tagged_with(TaggedCountry, value.second.pk)
+        )
+
+
 class ArticleFilter(django_filters.FilterSet):
     country = SlugsFilter(model=Country, tag_field="countries", label="Country")
     official = SlugsFilter(model=Official, tag_field="officials", label="Official")
     agreement = SlugsFilter(model=Agreement, tag_field="agreements", label="Agreement")
+    pair = PairFilter(label="Pair of countries", max_length=200, help_text="Two countries, e.g. india-morocco.")
     published_after = django_filters.DateFilter(
         field_name="published_on",
         lookup_expr="gte",
@@ -83,7 +118,7 @@ class ArticleFilter(django_filters.FilterSet):
 
     class Meta:
         model = Article
-        fields = ["country", "official", "agreement", "published_after", "published_before", "q"]
+        fields = ["country", "official", "agreement", "pair", "published_after", "published_before", "q"]
 
     # Readers filter by public entries only; the API lets editors who see drafts use any entry.
     entries_for_editors = False

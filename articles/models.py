@@ -231,6 +231,12 @@ class Agreement(Entry):
         return countries + self.other_party_names
 
     @property
+    def status_label(self) -> str:
+        """The `status` annotation (AgreementQuerySet.with_status) as readers read it."""
+        status = getattr(self, "status", None)
+        return EventKind(status).label if status else ""
+
+    @property
     def other_party_names(self) -> list[str]:
         return [party.strip() for party in self.other_parties.split(";") if party.strip()]
 

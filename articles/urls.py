@@ -22,6 +22,8 @@ urlpatterns = [
     path("agreements/", views.AgreementListView.as_view(), name="agreements"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),
     path("agreements/<slug:slug>/feed/", feeds.AgreementFeed(), name="agreement_feed"),
+    path("ties/<slug:slug>/", views.PairDetailView.as_view(), name="pair"),
+    path("ties/<slug:slug>/feed/", feeds.PairFeed(), name="pair_feed"),
     path(
         "sitemap.xml",
         cache_page(sitemap_views.index),

@@ -7,11 +7,12 @@ from django.db.models.functions import Cast, Substr
 from django.forms.renderers import Jinja2
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import caching, facets
+from . import caching, facets, pairs
 from .caching import ArchivePaginator, cache_page
 from .feeds import feed_url
 from .filters import ArticleFilter
@@ -30,6 +31,8 @@ FORM_RENDERER = Jinja2()
 KNOWN_ROWS = 12
 # An entry page counts what its latest this many stories mention with it (see mentioned_with).
 MENTIONED_WINDOW = 1000
+# A country page lists at most this many of its pairs, most covered first.
+PAIR_ROWS = 30
 
 
 def covered(model: type[Entry]) -> QuerySet:
@@ -214,6 +217,8 @@ class ArticleListView(FilterView):
         if len(entries) == 1 and len(narrowing) == 1:
             # Filtered by one entry alone: the database keeps the number (articles/counting.py).
             paginator.count = entries[0].story_count
+        elif list(narrowing) == ["pair"]:
+            paginator.count = pairs.story_count(narrowing["pair"].first, narrowing["pair"].second)
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -238,7 +243,9 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().with_vocabularies()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(related=related_stories(self.object), **kwargs)
+        return super().get_context_data(
+            related=related_stories(self.object), pairs=pairs.story_pairs(self.object), **kwargs
+        )
 
 
 @method_decorator(cache_page, name="dispatch")
@@ -302,6 +309,7 @@ class EntryDetailView(ListView):
             ),
             parties=caching.remember("parties", self.parties, entry._meta.label, entry.pk),
             known=caching.remember("known", self.known, entry._meta.label, entry.pk),
+            pairs=pairs.pairs(entry)[:PAIR_ROWS] if self.model is Country else [],
             **kwargs,
         )
 
@@ -346,3 +354,51 @@ class OfficialDetailView(EntryDetailView):
 
 class AgreementDetailView(EntryDetailView):
     model = Agreement
+
+
+@method_decorator(cache_page, name="dispatch")
+class PairDetailView(ListView):
+    """Two countries' ties: coverage over time, their agreements and where each stands, officials, stories."""
+
+    paginate_by = 20
+    paginator_class = ArchivePaginator
+    template_name = "articles/pair_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        found = caching.remember("pair", lambda: pairs.countries_of(kwargs["slug"]), kwargs["slug"])
+        if found is None:
+            raise Http404(f"No pair of countries {kwargs['slug']!r}")
+        first, second, moved = found
+        self.pair = pairs.Pair(first, second, pairs.story_count(first, second))
+        if not self.pair.story_count:
+            raise Http404(f"No published story on both {first} and {second}")
+        if moved:
+            query = request.META.get("QUERY_STRING")
+            return redirect(self.pair.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return pairs.pair_stories(self.pair.first, self.pair.second).for_lists()
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.pair.story_count
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        pair = self.pair
+        first, second = pair.first, pair.second
+        key = (first.pk, second.pk)
+        officials = caching.remember("pair officials", lambda: pairs.pair_officials(first, second), *key)
+        return super().get_context_data(
+            pair=pair,
+            feed_url=reverse("articles:pair_feed", args=[pair.slug]),
+            agreements=caching.remember(
+                "pair agreements", lambda: list(pairs.pair_agreements(first, second)), *key
+            ),
+            sides=[(first, officials[first.pk]), (second, officials[second.pk])],
+            months=caching.remember(
+                "pair months", lambda: stories_per_month(pairs.pair_stories(first, second)), *key
+            ),
+            **kwargs,
+        )
