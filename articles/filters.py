@@ -3,11 +3,13 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelMultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 from . import caching, pairs
-from .models import Agreement, Article, Country, Official, TaggedCountry
+from .models import Agreement, AgreementKind, Article, Country, EventKind, Official, TaggedCountry
 
 
 class EntriesField(ModelMultipleChoiceField):
@@ -81,11 +83,15 @@ class PairField(forms.CharField):
     }
 )
 class PairFilter(django_filters.Filter):
+    """Stories on both countries of a pair, or (on agreements) those both are parties to."""
+
     field_class = PairField
 
     def filter(self, qs, value):
         if value is None:
             return qs
+        if qs.model is Agreement:
+            return qs.filter(parties=value.first).filter(parties=value.second)
         return qs.filter(caching.tagged_with(TaggedCountry, value.first.pk)).filter(
             caching.tagged_with(TaggedCountry, value.second.pk)
         )
@@ -138,3 +144,78 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
+
+
+class YearFilter(django_filters.NumberFilter):
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(signed_on__year=int(value))
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Orders with empty values last either way (SQLite puts them first going up, PostgreSQL last)."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        descending = value.startswith("-")
+        expression = F(value.lstrip("-"))
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(param) for param in value), "name", "pk")
+
+
+class AgreementFilter(django_filters.FilterSet):
+    """The one FilterSet behind the agreement ledger (/agreements/) and the API's agreement list.
+
+    Its queryset carries each agreement's status (AgreementQuerySet.with_status), which `status` filters.
+    """
+
+    country = django_filters.ModelChoiceFilter(
+        field_name="parties",
+        to_field_name="slug",
+        queryset=Country.objects.filter(agreements__isnull=False).distinct().order_by("name"),
+        label="Party",
+        empty_label="Any country",
+    )
+    pair = PairFilter(label="Pair of countries", max_length=200, help_text="Two countries, e.g. india-morocco.")
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, label="Kind", empty_label="Any kind")
+    status = django_filters.ChoiceFilter(
+        choices=EventKind.choices, label="Status (latest event)", empty_label="Any status"
+    )
+    year = YearFilter(label="Signed in (year)", min_value=1900, max_value=2100)
+    signed_after = django_filters.DateFilter(
+        field_name="signed_on",
+        lookup_expr="gte",
+        label="Signed on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    signed_before = django_filters.DateFilter(
+        field_name="signed_on",
+        lookup_expr="lte",
+        label="Signed on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("kind", "kind"),
+            ("signed_on", "signed_on"),
+            ("status", "status"),
+            ("story_count", "stories"),
+        ),
+        field_labels={
+            "name": "Name",
+            "kind": "Kind",
+            "signed_on": "Signing date",
+            "status": "Status",
+            "story_count": "Stories",
+        },
+        label="Order by",
+        empty_label="Newest signing first",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["country", "pair", "kind", "status", "year", "signed_after", "signed_before"]

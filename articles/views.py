@@ -1,11 +1,12 @@
 """Public pages. Every query starts from Article.objects.published()."""
 
+import csv
 import datetime
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Substr
 from django.forms.renderers import Jinja2
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -15,7 +16,7 @@ from django_filters.views import FilterView
 from . import caching, facets, pairs
 from .caching import ArchivePaginator, cache_page
 from .feeds import feed_url
-from .filters import ArticleFilter
+from .filters import AgreementFilter, ArticleFilter
 from .models import Agreement, Article, Country, Entry, Official
 from .widgets import FacetCheckboxes
 
@@ -340,8 +341,83 @@ class OfficialListView(EntryListView):
     model = Official
 
 
-class AgreementListView(EntryListView):
-    model = Agreement
+def ledger_rows() -> QuerySet:
+    """The agreements readers may see, with their status and parties, newest signing first."""
+    return (
+        Agreement.objects.public()
+        .with_status()
+        .prefetch_related("parties")
+        .order_by(F("signed_on").desc(nulls_last=True), "name", "pk")
+    )
+
+
+# The ledger's columns, as (ordering parameter, heading).
+LEDGER_COLUMNS = [
+    ("name", "Agreement"),
+    ("kind", "Kind"),
+    (None, "Parties"),
+    ("signed_on", "Signed"),
+    ("status", "Status"),
+    ("stories", "Stories"),
+]
+CSV_HEADER = ["name", "url", "kind", "parties", "signed_on", "status", "status_on", "stories"]
+
+
+@method_decorator(cache_page, name="dispatch")
+class AgreementListView(FilterView):
+    """The agreement ledger: every agreement readers may see, filtered, sorted and paged, or as CSV."""
+
+    filterset_class = AgreementFilter
+    paginate_by = 50
+    template_name = "articles/agreement_ledger.html"
+
+    def get_queryset(self):
+        return ledger_rows()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.form.label_suffix = ""
+        filterset.form.renderer = FORM_RENDERER
+        return filterset
+
+    def render_to_response(self, context, **kwargs):
+        if self.kwargs.get("csv"):
+            return self.csv(context["object_list"] if self.filterset.is_valid() else Agreement.objects.none())
+        return super().render_to_response(context, **kwargs)
+
+    def get_paginate_by(self, queryset):
+        return None if self.kwargs.get("csv") else self.paginate_by
+
+    def csv(self, agreements) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="agreements.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_HEADER)
+        for agreement in agreements:
+            writer.writerow(
+                [
+                    agreement.name,
+                    self.request.build_absolute_uri(agreement.get_absolute_url()),
+                    agreement.kind,
+                    "; ".join(agreement.party_list),
+                    agreement.signed_on.isoformat() if agreement.signed_on else "",
+                    agreement.status or "",
+                    agreement.status_on.isoformat() if agreement.status_on else "",
+                    agreement.story_count,
+                ]
+            )
+        return response
+
+    def get_context_data(self, **kwargs):
+        chosen = self.request.GET.get("ordering", "")
+        columns = []
+        for key, heading in LEDGER_COLUMNS:
+            if key is None:
+                columns.append((heading, None, None))
+                continue
+            sort = "ascending" if chosen == key else "descending" if chosen == f"-{key}" else None
+            columns.append((heading, f"-{key}" if chosen == key else key, sort))
+        return super().get_context_data(columns=columns, **kwargs)
 
 
 class CountryDetailView(EntryDetailView):
