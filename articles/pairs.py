@@ -44,6 +44,14 @@ class Pair:
         return self.second if country.pk == self.first.pk else self.first
 
 
+@dataclass(frozen=True)
+class PairDetail(Pair):
+    """A pair with what its page and the API's detail show besides its numbers."""
+
+    agreements: tuple = ()
+    officials: tuple = ()  # ({"country": Country, "officials": [Official]}, …), one per side
+
+
 def pair_slug(a: Country, b: Country) -> str:
     return "-".join(sorted((a.slug, b.slug)))
 
