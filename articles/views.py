@@ -3,7 +3,7 @@
 import csv
 import datetime
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Substr
 from django.forms.renderers import Jinja2
 from django.http import Http404, HttpResponse
@@ -17,7 +17,7 @@ from . import caching, facets, pairs
 from .caching import ArchivePaginator, cache_page
 from .feeds import feed_url
 from .filters import AgreementFilter, ArticleFilter
-from .models import Agreement, Article, Country, Entry, Official
+from .models import Agreement, AgreementEvent, Article, Country, Entry, Official
 from .widgets import FacetCheckboxes
 
 VOCABULARIES = (Country, Official, Agreement)
@@ -309,6 +309,7 @@ class EntryDetailView(ListView):
                 "months", lambda: stories_per_month(entry_stories(entry)), entry._meta.label, entry.pk
             ),
             parties=caching.remember("parties", self.parties, entry._meta.label, entry.pk),
+            life=caching.remember("life", self.life, entry._meta.label, entry.pk),
             known=caching.remember("known", self.known, entry._meta.label, entry.pk),
             pairs=pairs.pairs(entry)[:PAIR_ROWS] if self.model is Country else [],
             **kwargs,
@@ -323,6 +324,24 @@ class EntryDetailView(ListView):
             covered(Agreement).filter(parties=self.entry).order_by(F("signed_on").desc(nulls_last=True), "name")
         )
         return {"officials": list(officials), "agreements": list(agreements[:KNOWN_ROWS])}
+
+    def life(self) -> dict:
+        """An agreement's signatories and the events readers see, with their published sources, oldest first."""
+        if self.model is not Agreement:
+            return {}
+        events = (
+            AgreementEvent.objects.public()
+            .filter(agreement=self.entry)
+            .select_related("party")
+            .prefetch_related(Prefetch("sources", queryset=Article.objects.published().only("headline", "slug")))
+            .order_by("date", "pk")
+        )
+        status = Agreement.objects.with_status().get(pk=self.entry.pk)
+        return {
+            "signatories": list(self.entry.signatories.public().select_related("country")),
+            "events": list(events),
+            "status": status.status_label,
+        }
 
     def parties(self) -> list[tuple[str, Country | None]]:
         """An agreement's parties, each with its country page when the name is a country's."""

@@ -1,6 +1,7 @@
 """Pair pages (/ties/<a>-<b>/), the pairs on country and story pages, and the story list's `pair` filter."""
 
 import datetime
+import io
 import json
 import re
 
@@ -190,3 +191,41 @@ def test_a_cached_pair_page_changes_with_a_new_story_a_publication_and_an_agreem
     assert "Cached MoU Agreement Not known In force since January 2025" in text_of(
         client.get("/ties/india-morocco/")
     )
+
+
+def test_after_importing_the_seeds_the_pair_pages_show_the_india_morocco_defence_mou_and_its_signatories(
+    client, seeds_dir
+):
+    from django.core.management import call_command
+
+    call_command("import_articles", str(seeds_dir), stdout=io.StringIO(), stderr=io.StringIO())
+    response = client.get("/ties/india-morocco/")
+    assert response.status_code == 200
+    text = text_of(response)
+    row = text[text.index("India–Morocco Defence MoU Memorandum") :]
+    assert row.startswith("India–Morocco Defence MoU Memorandum of Understanding 22 September 2025 Signed")
+    signatories = row[: row.index("Officials of")]
+    assert "Rajnath Singh" in signatories and "Abdellatif Loudiyi" in signatories
+    assert client.get("/ties/india-israel/").status_code == 200
+    assert client.get("/ties/india-italy/").status_code == 200
+
+
+def test_an_agreement_page_shows_its_signatories_status_and_life_with_published_sources(client):
+    story = pair_story("IN", "MA", headline="Rabat talks")
+    draft = pair_story("IN", "MA", headline="Secret draft", status=Status.DRAFT)
+    mou = make_agreement("Life MoU", parties="India; Morocco", kind="mou")
+    mou.signatories.add(Official.objects.get(name="Rajnath Singh"))
+    signing = AgreementEvent.objects.create(agreement=mou, kind=EventKind.SIGNED, date=datetime.date(2025, 9, 22))
+    signing.sources.add(story, draft)
+    AgreementEvent.objects.create(
+        agreement=mou,
+        kind=EventKind.RATIFIED,
+        party=country("MA"),
+        date=datetime.date(2026, 1, 1),
+        date_precision="month",
+    )
+    text = text_of(client.get(mou.get_absolute_url()))
+    assert "Signatories Rajnath Singh (India)" in text and "Status Ratified" in text
+    assert "Signed : 22 September 2025 Reported in Rabat talks" in text
+    assert "Ratified by Morocco: January 2026" in text
+    assert "Secret draft" not in text
