@@ -120,7 +120,7 @@ class PairFeed(LatestStoriesFeed):
             return redirect(reverse("articles:pair_feed", args=[moved.entry.slug]), permanent=True)
 
     def get_object(self, request, slug):
-        found = pairs.countries_of(slug)
+        found = pairs.find(slug)
         if found is None or not pairs.story_count(found[0], found[1]):
             raise Http404(f"No pair of countries {slug!r} with published stories")
         pair = pairs.Pair(found[0], found[1])

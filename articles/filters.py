@@ -67,7 +67,7 @@ class PairField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        found = caching.remember("pair", lambda: pairs.countries_of(value), value)
+        found = pairs.find(value)
         if found is None:
             raise ValidationError(
                 f"“{value}” is not a pair of countries, e.g. india-morocco.", code="invalid_pair"

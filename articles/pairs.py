@@ -81,6 +81,16 @@ def countries_of(slug: str) -> tuple[Country, Country, bool] | None:
     return None
 
 
+def find(slug: str) -> tuple[Country, Country, bool] | None:
+    """countries_of(slug), kept until a write: every pair page, feed and filter reads its address."""
+    return caching.remember("pair", lambda: countries_of(slug), slug)
+
+
+def officials(first: Country, second: Country) -> dict[int, list[Official]]:
+    """pair_officials, kept until a write."""
+    return caching.remember("pair officials", lambda: pair_officials(first, second), first.pk, second.pk)
+
+
 def story_counts() -> dict[tuple[int, int], int]:
     """{(country id, country id): published stories tagged with both}, lower id first, kept until a write.
 

@@ -460,7 +460,7 @@ class PairDetailView(ListView):
     template_name = "articles/pair_detail.html"
 
     def get(self, request, *args, **kwargs):
-        found = caching.remember("pair", lambda: pairs.countries_of(kwargs["slug"]), kwargs["slug"])
+        found = pairs.find(kwargs["slug"])
         if found is None:
             raise Http404(f"No pair of countries {kwargs['slug']!r}")
         first, second, moved = found
@@ -484,7 +484,7 @@ class PairDetailView(ListView):
         pair = self.pair
         first, second = pair.first, pair.second
         key = (first.pk, second.pk)
-        officials = caching.remember("pair officials", lambda: pairs.pair_officials(first, second), *key)
+        officials = pairs.officials(first, second)
         return super().get_context_data(
             pair=pair,
             feed_url=reverse("articles:pair_feed", args=[pair.slug]),

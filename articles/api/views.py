@@ -416,7 +416,7 @@ class PairViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, slug=None):
-        found = pairs.countries_of(slug) if SLUG.fullmatch(slug) else None
+        found = pairs.find(slug) if SLUG.fullmatch(slug) else None
         if found is None or not pairs.story_count(found[0], found[1]):
             raise NotFound
         first, second, moved = found
@@ -428,7 +428,7 @@ class PairViewSet(viewsets.GenericViewSet):
             .annotate(article_count=F("story_count"))
             .prefetch_related("aliases", "parties", agreement_events(editor=False))
         )
-        officials = pairs.pair_officials(first, second)
+        officials = pairs.officials(first, second)
         pair = pairs.PairDetail(
             first,
             second,
