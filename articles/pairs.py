@@ -143,6 +143,10 @@ def story_count(a: Country, b: Country) -> int:
     return story_counts().get(_key(a, b), 0)
 
 
+def agreement_count(a: Country, b: Country) -> int:
+    return agreement_counts().get(_key(a, b), 0)
+
+
 def pairs(country: Country | None = None) -> list[Pair]:
     """The pairs with published stories (of `country`, when given), most covered first, kept until a write."""
 

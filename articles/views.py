@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Substr
 from django.forms.renderers import Jinja2
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
@@ -34,6 +35,8 @@ KNOWN_ROWS = 12
 MENTIONED_WINDOW = 1000
 # A country page lists at most this many of its pairs, most covered first.
 PAIR_ROWS = 30
+# A pair page lists at most this many of its agreements, newest signing first; the ledger has the rest.
+PAIR_AGREEMENTS = 20
 
 
 def covered(model: type[Entry]) -> QuerySet:
@@ -387,7 +390,7 @@ class AgreementListView(FilterView):
     """The agreement ledger: every agreement readers may see, filtered, sorted and paged, or as CSV."""
 
     filterset_class = AgreementFilter
-    paginate_by = 50
+    paginate_by = 25
     template_name = "articles/agreement_ledger.html"
 
     def get_queryset(self):
@@ -401,7 +404,8 @@ class AgreementListView(FilterView):
 
     def render_to_response(self, context, **kwargs):
         if self.kwargs.get("csv"):
-            return self.csv(context["object_list"] if self.filterset.is_valid() else Agreement.objects.none())
+            # FilterView left no rows for invalid filters, every row for none.
+            return self.csv(self.object_list)
         return super().render_to_response(context, **kwargs)
 
     def get_paginate_by(self, queryset):
@@ -436,7 +440,18 @@ class AgreementListView(FilterView):
                 continue
             sort = "ascending" if chosen == key else "descending" if chosen == f"-{key}" else None
             columns.append((heading, f"-{key}" if chosen == key else key, sort))
-        return super().get_context_data(columns=columns, **kwargs)
+        # The form depends on the parameters and the data alone: drawn once until the next write (it cost as
+        # much as the table's 25 rows).
+        form = (
+            ""
+            if self.kwargs.get("csv")
+            else caching.remember(
+                "ledger form",
+                lambda: render_to_string("articles/_ledger_form.html", {"filter": self.filterset}, self.request),
+                sorted(self.request.GET.lists()),
+            )
+        )
+        return super().get_context_data(columns=columns, filter_form=form, **kwargs)
 
 
 class CountryDetailView(EntryDetailView):
@@ -483,17 +498,32 @@ class PairDetailView(ListView):
     def get_context_data(self, **kwargs):
         pair = self.pair
         first, second = pair.first, pair.second
-        key = (first.pk, second.pk)
-        officials = pairs.officials(first, second)
+        agreements = caching.remember(
+            "pair agreements",
+            lambda: list(pairs.pair_agreements(first, second)[:PAIR_AGREEMENTS]),
+            first.pk,
+            second.pk,
+        )
         return super().get_context_data(
             pair=pair,
             feed_url=reverse("articles:pair_feed", args=[pair.slug]),
-            agreements=caching.remember(
-                "pair agreements", lambda: list(pairs.pair_agreements(first, second)), *key
-            ),
-            sides=[(first, officials[first.pk]), (second, officials[second.pk])],
+            agreements=agreements,
+            # The agreements and officials depend on the data alone: drawn once until the next write (their
+            # dates and links cost more than the rest of the page).
+            known=caching.remember("pair known", lambda: self.known(agreements), first.pk, second.pk),
             months=caching.remember(
-                "pair months", lambda: stories_per_month(pairs.pair_stories(first, second)), *key
+                "pair months", lambda: stories_per_month(pairs.pair_stories(first, second)), first.pk, second.pk
             ),
             **kwargs,
         )
+
+    def known(self, agreements) -> str:
+        pair = self.pair
+        officials = pairs.officials(pair.first, pair.second)
+        context = {
+            "pair": pair,
+            "agreements": agreements,
+            "agreement_count": pairs.agreement_count(pair.first, pair.second),
+            "sides": [(pair.first, officials[pair.first.pk]), (pair.second, officials[pair.second.pk])],
+        }
+        return render_to_string("articles/_pair_known.html", context, self.request)

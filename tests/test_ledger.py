@@ -81,9 +81,9 @@ def test_the_column_headings_sort_and_say_how_the_table_is_sorted(client, ledger
 def test_the_ledger_is_paged(client, ledger):
     for n in range(60):
         make_agreement(f"Accord {n:02}", parties="India; Morocco")
-    first, second = client.get("/agreements/?ordering=name"), client.get("/agreements/?ordering=name&page=2")
-    assert len(names(first)) == 50 and len(names(second)) == 13
-    assert "Page 2 of 2" in second.content.decode()
+    first, third = client.get("/agreements/?ordering=name"), client.get("/agreements/?ordering=name&page=3")
+    assert len(names(first)) == 25 and len(names(third)) == 13
+    assert "Page 3 of 3" in third.content.decode()
 
 
 def test_the_csv_holds_every_filtered_row(client, ledger):
@@ -106,6 +106,13 @@ def test_the_csv_holds_every_filtered_row(client, ledger):
         "0",
     ]
     assert "Unreviewed Pact" not in response.content.decode()
+
+
+def test_the_csv_without_filters_holds_every_row_and_with_a_bad_filter_none(client, ledger):
+    rows = list(csv.reader(io.StringIO(client.get("/agreements.csv").content.decode())))
+    assert sorted(row[0] for row in rows[1:]) == ["Oslo FTA", "Rabat MoU", "Rome Treaty"]
+    bad = list(csv.reader(io.StringIO(client.get("/agreements.csv?kind=spaceship").content.decode())))
+    assert len(bad) == 1
 
 
 def test_the_ledger_costs_the_same_queries_for_5_rows_as_for_50(client):

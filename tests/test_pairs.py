@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import pairs
 from articles.merging import merge_entries
-from articles.models import AgreementEvent, Country, EventKind, Official, Status
+from articles.models import Agreement, AgreementEvent, Country, EventKind, Official, Status
 
 from .factories import country, make_agreement, make_article, make_staff
 
@@ -229,3 +229,13 @@ def test_an_agreement_page_shows_its_signatories_status_and_life_with_published_
     assert "Signed : 22 September 2025 Reported in Rabat talks" in text
     assert "Ratified by Morocco: January 2026" in text
     assert "Secret draft" not in text
+
+
+def test_a_pair_page_lists_its_latest_twenty_agreements_and_sends_to_the_ledger_for_the_rest(client):
+    pair_story("IN", "MA")
+    count = 25 - Agreement.objects.filter(parties=country("IN")).filter(parties=country("MA")).count()
+    for n in range(count):
+        make_agreement(f"Accord {n:02}", parties="India; Morocco", signed_on=datetime.date(2000 + n, 1, 1))
+    text = text_of(client.get("/ties/india-morocco/"))
+    assert "The latest 20 of 25; all of them in the ledger" in text
+    assert f"Accord {count - 1:02}" in text and "Accord 00" not in text
