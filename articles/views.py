@@ -391,6 +391,8 @@ class AgreementListView(FilterView):
 
     filterset_class = AgreementFilter
     paginate_by = 25
+    # The number of rows from the cache until a write, as on the story list.
+    paginator_class = ArchivePaginator
     template_name = "articles/agreement_ledger.html"
 
     def get_queryset(self):
