@@ -20,12 +20,12 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
@@ -863,17 +863,52 @@ class OfficialAdmin(EntryAdmin):
     inlines = (OfficialAliasInline,)
 
 
+class AgreementEventFormSet(forms.BaseInlineFormSet):
+    # Set per request by AgreementEventInline.get_formset: every row offers the same parties.
+    party_choices: list = []
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # One list for every row, read once: a select per row would query the countries once per event.
+        form.fields["party"].choices = self.party_choices
+
+
 class AgreementEventInline(admin.TabularInline):
-    """An agreement's life, oldest first; each event keeps its own history (AgreementEventAdmin)."""
+    """An agreement's life, oldest first; each event keeps its own history (AgreementEventAdmin), where its
+    sources are edited too (here they are listed, so that the form costs the same for any number of events)."""
 
     model = AgreementEvent
-    fields = ("kind", "date", "date_precision", "party", "sources", "origin", "needs_review", "evidence")
-    readonly_fields = ("origin", "evidence")
-    autocomplete_fields = ("party", "sources")
+    formset = AgreementEventFormSet
+    fields = ("kind", "date", "date_precision", "party", "needs_review", "reported_in", "origin", "evidence")
+    readonly_fields = ("reported_in", "origin", "evidence")
     extra = 0
+    show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("party").prefetch_related("sources")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("agreement", "party")
+            .prefetch_related(Prefetch("sources", queryset=Article.objects.only("headline", "slug")))
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A ratification is by one of the parties; an agreement without parties yet may name any country.
+        parties = list(obj.parties.all()) if obj is not None and obj.pk else []
+        countries = parties or Country.objects.only("name")
+        formset.party_choices = [("", "---------"), *((country.pk, country.name) for country in countries)]
+        return formset
+
+    @admin.display(description="reported in")
+    def reported_in(self, event):
+        stories = event.sources.all() if event.pk else []
+        return (
+            format_html_join(
+                "; ", '<a href="{}">{}</a>', ((story.get_absolute_url(), story.headline) for story in stories)
+            )
+            or "—"
+        )
 
 
 @admin.register(Agreement)

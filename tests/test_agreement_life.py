@@ -138,3 +138,84 @@ def test_an_unsure_reading_is_an_event_for_review_that_sets_no_status(tmp_path):
     event = AgreementEvent.objects.get(agreement__kind="bit")
     assert (event.kind, event.needs_review) == ("negotiating", True)
     assert Agreement.objects.with_status().get(pk=event.agreement_id).status is None
+
+
+# --- The admin ------------------------------------------------------------------------------------
+
+
+def add_events(agreement, count):
+    for n in range(count):
+        story = make_article()
+        event = AgreementEvent.objects.create(
+            agreement=agreement, kind=EventKind.SIGNED, date=DAY + datetime.timedelta(days=n), party=country("MA")
+        )
+        event.sources.add(story)
+
+
+def test_an_editor_edits_an_agreement_s_events_inline_and_each_event_keeps_its_history(editor_client):
+    agreement = make_agreement("Admin MoU", parties="India; Morocco")
+    add_events(agreement, 1)
+    event = agreement.events.get()
+    response = editor_client.get(f"/admin/articles/agreement/{agreement.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="events-0-kind"' in html and 'name="parties"' in html and 'name="signatories"' in html
+    event.kind = EventKind.IN_FORCE
+    event.save()
+    history = editor_client.get(f"/admin/articles/agreementevent/{event.pk}/history/")
+    assert history.status_code == 200 and "Admin MoU: in force" in history.content.decode()
+    assert [h.kind for h in event.history.all()][:2] == ["in_force", "signed"]
+
+
+def test_an_editor_adds_a_ratification_by_a_party_inline(editor_client):
+    from .test_admin import add_inline_row, unchanged_form_data
+
+    agreement = make_agreement("Inline MoU", parties="India; Morocco")
+    url = f"/admin/articles/agreement/{agreement.pk}/change/"
+    response = editor_client.get(url)
+    offered = [
+        label
+        for _value, label in response.context["inline_admin_formsets"][1]
+        .formset.empty_form.fields["party"]
+        .choices
+    ]
+    assert offered == ["---------", "India", "Morocco"]
+    data = add_inline_row(
+        unchanged_form_data(response),
+        response,
+        AgreementEvent,
+        kind="ratified",
+        date="2026-01-15",
+        date_precision="day",
+        party=country("MA").pk,
+    )
+    saved = editor_client.post(url, data)
+    assert saved.status_code == 302, saved.context["inline_admin_formsets"][1].formset.errors
+    event = agreement.events.get()
+    assert (event.kind, event.party.iso_code, event.origin) == ("ratified", "MA", "editor")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda agreement: f"/admin/articles/agreement/{agreement.pk}/change/",
+        lambda agreement: "/admin/articles/agreementevent/",
+        lambda agreement: "/admin/articles/agreement/",
+    ],
+)
+def test_the_admin_s_agreement_and_event_pages_cost_the_same_queries_for_5_events_as_for_50(editor_client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agreement = make_agreement("Counted MoU", parties="India; Morocco")
+
+    def queries():
+        editor_client.get(url(agreement))
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(url(agreement)).status_code == 200
+        return len(captured)
+
+    add_events(agreement, 5)
+    five = queries()
+    add_events(agreement, 45)
+    assert queries() == five
