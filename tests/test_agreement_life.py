@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from articles.models import Agreement, AgreementEvent, EventKind, TagOrigin
+from articles.models import Agreement, AgreementEvent, EventKind, Official, TagOrigin
 
 from .factories import country, make_agreement, make_article
 
@@ -219,3 +219,32 @@ def test_the_admin_s_agreement_and_event_pages_cost_the_same_queries_for_5_event
     five = queries()
     add_events(agreement, 45)
     assert queries() == five
+
+
+def test_merging_agreements_moves_events_parties_and_signatories_to_the_survivor():
+    from articles.merging import merge_entries
+
+    from .factories import make_staff
+
+    survivor = make_agreement("Kept MoU", parties="India")
+    duplicate = make_agreement("Duplicate MoU", parties="India; Morocco")
+    duplicate.signatories.add(Official.objects.get(name="Rajnath Singh"))
+    AgreementEvent.objects.create(agreement=duplicate, kind=EventKind.SIGNED, date=DAY)
+    merge_entries(survivor, [duplicate], user=make_staff("merger", superuser=True))
+    assert [e.kind for e in survivor.events.all()] == ["signed"]
+    assert set(survivor.parties.values_list("iso_code", flat=True)) == {"IN", "MA"}
+    assert [o.name for o in survivor.signatories.all()] == ["Rajnath Singh"]
+
+
+def test_merging_countries_moves_their_agreements_to_the_survivor():
+    from articles.merging import merge_entries
+    from articles.models import Country
+
+    from .factories import make_staff
+
+    kingdom = Country.objects.create(name="Kingdom of Morocco", iso_code="XM", slug="kingdom-of-morocco")
+    both = make_agreement("Both MoU", parties="Morocco; Kingdom of Morocco; India")
+    only_old = make_agreement("Old Name MoU", parties="Kingdom of Morocco; India")
+    merge_entries(country("MA"), [kingdom], user=make_staff("merger", superuser=True))
+    assert sorted(both.parties.values_list("iso_code", flat=True)) == ["IN", "MA"]
+    assert sorted(only_old.parties.values_list("iso_code", flat=True)) == ["IN", "MA"]
