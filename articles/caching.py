@@ -125,10 +125,13 @@ def install_triggers(using: str = "default") -> None:
     """Create the triggers that move the number on; safe to run again (after every migrate)."""
     connection = connections[using]
     generation_table = connection.ops.quote_name(CacheGeneration._meta.db_table)
+    # Only the tables there are: migrated back to before 0014, agreements have no events yet.
+    existing = set(connection.introspection.table_names())
+    watched = [model for model in WATCHED if model._meta.db_table in existing]
     statements = []
     if connection.vendor == "sqlite":
         # SQLite has row triggers only, one event each; updating a one-row table is cheap enough per row.
-        for model in WATCHED:
+        for model in watched:
             table = model._meta.db_table
             for event in ("INSERT", "UPDATE", "DELETE"):
                 statements.append(
@@ -142,7 +145,7 @@ def install_triggers(using: str = "default") -> None:
             "CREATE OR REPLACE FUNCTION articles_next_cache_generation() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN UPDATE {generation_table} SET number = number + 1; RETURN NULL; END $$"
         )
-        for model in WATCHED:
+        for model in watched:
             table = model._meta.db_table
             statements += [
                 f"DROP TRIGGER IF EXISTS {table}_cache_generation ON {connection.ops.quote_name(table)}",
