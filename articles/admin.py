@@ -20,12 +20,12 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
@@ -36,6 +36,7 @@ from .models import (
     TAG_THROUGH,
     Agreement,
     AgreementAlias,
+    AgreementEvent,
     Article,
     Country,
     CountryAlias,
@@ -862,20 +863,94 @@ class OfficialAdmin(EntryAdmin):
     inlines = (OfficialAliasInline,)
 
 
+class AgreementEventFormSet(forms.BaseInlineFormSet):
+    # Set per request by AgreementEventInline.get_formset: every row offers the same parties.
+    party_choices: list = []
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # One list for every row, read once: a select per row would query the countries once per event.
+        form.fields["party"].choices = self.party_choices
+
+
+class AgreementEventInline(admin.TabularInline):
+    """An agreement's life, oldest first; each event keeps its own history (AgreementEventAdmin), where its
+    sources are edited too (here they are listed, so that the form costs the same for any number of events)."""
+
+    model = AgreementEvent
+    formset = AgreementEventFormSet
+    fields = ("kind", "date", "date_precision", "party", "needs_review", "reported_in", "origin", "evidence")
+    readonly_fields = ("reported_in", "origin", "evidence")
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("agreement", "party")
+            .prefetch_related(Prefetch("sources", queryset=Article.objects.only("headline", "slug")))
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A ratification is by one of the parties; an agreement without parties yet may name any country.
+        parties = list(obj.parties.all()) if obj is not None and obj.pk else []
+        countries = parties or Country.objects.only("name")
+        formset.party_choices = [("", "---------"), *((country.pk, country.name) for country in countries)]
+        return formset
+
+    @admin.display(description="reported in")
+    def reported_in(self, event):
+        stories = event.sources.all() if event.pk else []
+        return (
+            format_html_join(
+                "; ", '<a href="{}">{}</a>', ((story.get_absolute_url(), story.headline) for story in stories)
+            )
+            or "—"
+        )
+
+
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
-    list_display = ("name", "kind", "signed_on", "parties", "alias_list", "story_count", "needs_review")
+    list_display = ("name", "kind", "signed_on", "party_names", "alias_list", "story_count", "needs_review")
     list_filter = (EntryReviewFilter, "kind")
-    search_fields = ("name", "aliases__name", "parties")
+    search_fields = ("name", "aliases__name", "parties__name", "other_parties")
+    autocomplete_fields = ("parties", "signatories")
     fields = (
         "name",
         "slug",
         "kind",
         "signed_on",
         "parties",
+        "other_parties",
+        "signatories",
         "subject",
         "needs_review",
         "created_at",
         "updated_at",
     )
-    inlines = (AgreementAliasInline,)
+    inlines = (AgreementAliasInline, AgreementEventInline)
+
+    def list_queryset(self, queryset):
+        return super().list_queryset(queryset).prefetch_related("parties")
+
+    @admin.display(description="parties")
+    def party_names(self, agreement):
+        return "; ".join(agreement.party_list)
+
+
+@admin.register(AgreementEvent)
+class AgreementEventAdmin(SimpleHistoryAdmin):
+    """Events one by one, with their history; editors mostly edit them inline on their agreement.
+
+    Editors hold the events' permissions with the agreements' (migration 0014).
+    """
+
+    list_display = ("agreement", "kind", "date", "date_precision", "party", "origin", "needs_review")
+    list_filter = ("kind", "origin", "needs_review")
+    list_select_related = ("agreement", "party")
+    search_fields = ("agreement__name", "evidence")
+    autocomplete_fields = ("agreement", "party", "sources")
+    readonly_fields = ("origin", "evidence", "created_at", "updated_at")
+    show_full_result_count = False

@@ -56,6 +56,7 @@ from . import triggers
 from .models import (
     Agreement,
     AgreementAlias,
+    AgreementEvent,
     Article,
     CacheGeneration,
     Country,
@@ -79,6 +80,10 @@ WATCHED = (
     TaggedCountry,
     TaggedOfficial,
     TaggedAgreement,
+    AgreementEvent,
+    AgreementEvent.sources.through,
+    Agreement.parties.through,
+    Agreement.signatories.through,
 )
 
 # --- The generation -----------------------------------------------------------------------------------
@@ -222,10 +227,13 @@ def install_triggers(using: str = "default") -> None:
     """Create the triggers that move the number on; safe to run again (after every migrate)."""
     connection = connections[using]
     generation_table = connection.ops.quote_name(CacheGeneration._meta.db_table)
+    # Only the tables there are: migrated back to before 0014, agreements have no events yet.
+    existing = set(connection.introspection.table_names())
+    watched = [model for model in WATCHED if model._meta.db_table in existing]
     statements = []
     if connection.vendor == "sqlite":
         # SQLite has row triggers only, one event each; updating a one-row table is cheap enough per row.
-        for model in WATCHED:
+        for model in watched:
             table = model._meta.db_table
             for event in ("INSERT", "UPDATE", "DELETE"):
                 statements.append(
@@ -258,7 +266,7 @@ def install_triggers(using: str = "default") -> None:
             f"CREATE CONSTRAINT TRIGGER {MARK_TABLE}_commit AFTER INSERT OR UPDATE ON {MARK_TABLE} "
             "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION articles_commit_cache_generation()",
         ]
-        for model in WATCHED:
+        for model in watched:
             table = model._meta.db_table
             statements += [
                 f"DROP TRIGGER IF EXISTS {table}_cache_generation ON {connection.ops.quote_name(table)}",

@@ -83,6 +83,8 @@ def _day(day: datetime.date) -> str:
 def describe(chosen: dict) -> str:
     """What a filtered list shows, in words: "Stories mentioning Morocco and Rajnath Singh, since 1 May 2025"."""
     names = [entry.name for name in ("country", "official", "agreement") for entry in chosen.get(name) or ()]
+    if chosen.get("pair"):
+        names.insert(0, f"{chosen['pair'].first.name} and {chosen['pair'].second.name} together")
     query = (chosen.get("q") or "").strip()
     words = ([f"matching “{query}”"] if query else []) + ([f"mentioning {join_and(names)}"] if names else [])
     after, before = chosen.get("published_after"), chosen.get("published_before")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 
+from . import pairs
 from .caching import cache_page
 from .models import Agreement, Article, Country, Official
 
@@ -107,3 +108,34 @@ class OfficialFeed(EntryFeed):
 
 class AgreementFeed(EntryFeed):
     model = Agreement
+
+
+class PairFeed(LatestStoriesFeed):
+    """The latest published stories on two countries together; a reversed or merged address redirects."""
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except EntryMoved as moved:
+            return redirect(reverse("articles:pair_feed", args=[moved.entry.slug]), permanent=True)
+
+    def get_object(self, request, slug):
+        found = pairs.find(slug)
+        if found is None or not pairs.story_count(found[0], found[1]):
+            raise Http404(f"No pair of countries {slug!r} with published stories")
+        pair = pairs.Pair(found[0], found[1])
+        if found[2]:
+            raise EntryMoved(pair)
+        return pair
+
+    def title(self, pair):
+        return f"Ties: {pair.name}"
+
+    def description(self, pair):
+        return f"The latest stories on {pair.first.name} and {pair.second.name}."
+
+    def link(self, pair):
+        return pair.get_absolute_url()
+
+    def items(self, pair):
+        return pairs.pair_stories(pair.first, pair.second).with_vocabularies()[:FEED_LENGTH]

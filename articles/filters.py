@@ -3,10 +3,13 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelMultipleChoiceField
+from drf_spectacular.utils import extend_schema_field
 
-from . import caching
-from .models import Agreement, Article, Country, Official
+from . import caching, pairs
+from .models import Agreement, AgreementKind, Article, Country, EventKind, Official, TaggedCountry
 
 
 class EntriesField(ModelMultipleChoiceField):
@@ -57,10 +60,48 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         return qs
 
 
+class PairField(forms.CharField):
+    """Two public countries by a pair address (india-morocco, either order); the pair (a pairs.Pair)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = pairs.find(value)
+        if found is None:
+            raise ValidationError(
+                f"“{value}” is not a pair of countries, e.g. india-morocco.", code="invalid_pair"
+            )
+        return pairs.Pair(found[0], found[1])
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[-a-z0-9]+$",
+        "description": "Two country slugs, e.g. india-morocco (either order).",
+    }
+)
+class PairFilter(django_filters.Filter):
+    """Stories on both countries of a pair, or (on agreements) those both are parties to."""
+
+    field_class = PairField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if qs.model is Agreement:
+            return qs.filter(parties=value.first).filter(parties=value.second)
+        return qs.filter(caching.tagged_with(TaggedCountry, value.first.pk)).filter(
+            caching.tagged_with(TaggedCountry, value.second.pk)
+        )
+
+
 class ArticleFilter(django_filters.FilterSet):
     country = SlugsFilter(model=Country, tag_field="countries", label="Country")
     official = SlugsFilter(model=Official, tag_field="officials", label="Official")
     agreement = SlugsFilter(model=Agreement, tag_field="agreements", label="Agreement")
+    pair = PairFilter(label="Pair of countries", max_length=200, help_text="Two countries, e.g. india-morocco.")
     published_after = django_filters.DateFilter(
         field_name="published_on",
         lookup_expr="gte",
@@ -83,7 +124,7 @@ class ArticleFilter(django_filters.FilterSet):
 
     class Meta:
         model = Article
-        fields = ["country", "official", "agreement", "published_after", "published_before", "q"]
+        fields = ["country", "official", "agreement", "pair", "published_after", "published_before", "q"]
 
     # Readers filter by public entries only; the API lets editors who see drafts use any entry.
     entries_for_editors = False
@@ -103,3 +144,78 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
+
+
+class YearFilter(django_filters.NumberFilter):
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(signed_on__year=int(value))
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Orders with empty values last either way (SQLite puts them first going up, PostgreSQL last)."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        descending = value.startswith("-")
+        expression = F(value.lstrip("-"))
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(param) for param in value), "name", "pk")
+
+
+class AgreementFilter(django_filters.FilterSet):
+    """The one FilterSet behind the agreement ledger (/agreements/) and the API's agreement list.
+
+    Its queryset carries each agreement's status (AgreementQuerySet.with_status), which `status` filters.
+    """
+
+    country = django_filters.ModelChoiceFilter(
+        field_name="parties",
+        to_field_name="slug",
+        queryset=Country.objects.filter(agreements__isnull=False).distinct().order_by("name"),
+        label="Party",
+        empty_label="Any country",
+    )
+    pair = PairFilter(label="Pair of countries", max_length=200, help_text="Two countries, e.g. india-morocco.")
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, label="Kind", empty_label="Any kind")
+    status = django_filters.ChoiceFilter(
+        choices=EventKind.choices, label="Status (latest event)", empty_label="Any status"
+    )
+    year = YearFilter(label="Signed in (year)", min_value=1900, max_value=2100)
+    signed_after = django_filters.DateFilter(
+        field_name="signed_on",
+        lookup_expr="gte",
+        label="Signed on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    signed_before = django_filters.DateFilter(
+        field_name="signed_on",
+        lookup_expr="lte",
+        label="Signed on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("kind", "kind"),
+            ("signed_on", "signed_on"),
+            ("status", "status"),
+            ("story_count", "stories"),
+        ),
+        field_labels={
+            "name": "Name",
+            "kind": "Kind",
+            "signed_on": "Signing date",
+            "status": "Status",
+            "story_count": "Stories",
+        },
+        label="Order by",
+        empty_label="Newest signing first",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["country", "pair", "kind", "status", "year", "signed_after", "signed_before"]

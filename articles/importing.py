@@ -26,10 +26,12 @@ from .models import (
     TAG_THROUGH,
     Agreement,
     AgreementAlias,
+    AgreementEvent,
     AgreementKind,
     Article,
     Country,
     CountryAlias,
+    EventKind,
     Official,
     OfficialAlias,
     Status,
@@ -63,6 +65,8 @@ LOCK_NOT_AVAILABLE = "55P03"
 # SQLSTATEs worth trying again: deadlock_detected, serialization_failure, and lock_not_available.
 CONFLICTS = {"40P01", "40001"}
 RETRYABLE = {*CONFLICTS, LOCK_NOT_AVAILABLE}
+# Two stories report the same event of an agreement when they date it in the same month or this close.
+SAME_EVENT_WITHIN = datetime.timedelta(days=7)
 
 
 class Outcome(enum.StrEnum):
@@ -93,7 +97,7 @@ def load_vocabulary() -> Vocabulary:
     ]
     agreements = [
         _known_agreement(a, tuple(alias.name for alias in a.aliases.all()))
-        for a in Agreement.objects.prefetch_related("aliases")
+        for a in Agreement.objects.prefetch_related("aliases", "parties")
     ]
     country_aliases = dict(CountryAlias.objects.values_list("name", "entry__iso_code"))
     return Vocabulary(officials, agreements, country_aliases)
@@ -224,7 +228,7 @@ class Importer:
             )
         )
         results: list[ImportResult | None] = []
-        new_articles, new_tags = [], []
+        new_articles, new_tags, new_findings = [], [], []
         for name, parsed in items:
             key = parsed.content_key
             if key in known:
@@ -242,7 +246,9 @@ class Importer:
             pending = []
             result = ImportResult(Outcome.CREATED, article)
             findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
-            new_tags.append(self.resolve(findings, pending, result.new_entries))
+            tags = self.resolve(findings, pending, result.new_entries)
+            new_tags.append(tags)
+            new_findings.append(event_readings(findings, tags, parsed.published_on))
             self.learn(pending)
             new_articles.append(article)
             results.append(result)
@@ -259,6 +265,8 @@ class Importer:
                     for reading in _first_of_each(_survivors(tag_readings[position], held[position]))
                 ]
             )
+        for article, findings in zip(new_articles, new_findings, strict=True):
+            record_events(article, findings)
         # After the tags, so that each story's first version carries them.
         write_versions(new_articles, reason="imported", history_type="+")
         return results
@@ -310,9 +318,11 @@ class Importer:
         article.save()
         findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
         result = ImportResult(Outcome.CREATED, article)
-        if self.tag(article, findings, pending, result.new_entries, new=True):
+        tags = self.resolve(findings, pending, result.new_entries)
+        if self.link(article, tags, new=True):
             # The version the save wrote was taken before the story had tags.
             record_tags(article)
+        record_events(article, event_readings(findings, tags, parsed.published_on))
         return result
 
     def tag(
@@ -328,7 +338,12 @@ class Importer:
 
         `new` says the story was just created, so it has no tags to read first.
         """
-        tag_ids = self.resolve(findings, pending, [] if new_entries is None else new_entries)
+        return self.link(
+            article, self.resolve(findings, pending, [] if new_entries is None else new_entries), new=new
+        )
+
+    def link(self, article: Article, tag_ids: tuple[list, list, list], *, new: bool = False) -> int:
+        """Add the resolved tags to the story; returns how many it did not have."""
         return sum(
             self._link(through, article, _survivors(ids, self.hold(through, [r.id for r in ids])), new)
             for through, ids in zip(TAG_THROUGH.values(), tag_ids, strict=True)
@@ -473,25 +488,22 @@ class Importer:
             ]
         names += [f"{finding.name} ({n})" for n in range(2, 100)]
         taken = self.vocabulary.agreement_names
-        return Agreement.objects.create(
+        agreement = Agreement.objects.create(
             name=next(name for name in names if name.lower() not in taken),
             kind=model_kind(finding.kind),
             signed_on=finding.signed_on,
-            parties="; ".join(finding.parties)[:255],
             subject=finding.subject[:200],
             needs_review=True,
         )
+        agreement.set_parties(finding.parties)
+        return agreement
 
 
-# The reading's kinds the model does not list yet, as the nearest kind it does.
+# The reading's kinds the model does not list, as the nearest kind it does.
 COARSER_KINDS = {
-    "moc": "mou",
-    "bit": "treaty",
-    "fta": "agreement",
-    "cepa": "agreement",
     "iga": "agreement",
-    "protocol": "agreement",
     "currency_swap": "agreement",
+    "arrangement": "agreement",
     "contract": "agreement",
 }
 
@@ -527,6 +539,128 @@ def _survivors(readings: list[TagReading], mapping: dict[int, int | None]) -> li
         for reading in readings
         if mapping.get(reading.id, reading.id) is not None
     ]
+
+
+@dataclass(frozen=True)
+class EventReading:
+    """An event of an agreement's life as one story reports it."""
+
+    agreement_id: int
+    kind: str  # EventKind
+    date: datetime.date
+    evidence: str
+    needs_review: bool
+    party_names: tuple[str, ...] = ()  # the reading's parties, for an agreement that has none
+    story_country_ids: tuple[int, ...] = ()
+    signatory_ids: tuple[int, ...] = ()
+
+
+def event_readings(findings: Findings, tags: tuple[list, list, list], published_on) -> list[EventReading]:
+    """The events the story reports: each agreement read with what happened to it, dated by the story.
+
+    Only a dated story dates an event. Signatories are the officials named in the sentence that reports the
+    signing (the reader does not say who signed; who is named there almost always did).
+    """
+    if published_on is None:
+        return []
+    country_ids, official_ids, agreement_ids = tags
+    officials = list(zip(findings.officials, official_ids, strict=True))
+    readings = []
+    for finding, tag in zip(findings.agreements, agreement_ids, strict=True):
+        if finding.status not in EventKind.values:
+            continue  # named, with nothing said to happen to it
+        signatories = ()
+        if finding.status == EventKind.SIGNED and finding.evidence:
+            signatories = tuple(
+                dict.fromkeys(
+                    official_tag.id
+                    for official, official_tag in officials
+                    if official.evidence == finding.evidence
+                    or any(spelling in finding.evidence for spelling in _spellings(official))
+                )
+            )
+        readings.append(
+            EventReading(
+                tag.id,
+                finding.status,
+                published_on,
+                finding.evidence[:EVIDENCE_MAX_CHARS],
+                tag.needs_review,
+                finding.parties,
+                tuple(reading.id for reading in country_ids),
+                signatories,
+            )
+        )
+    return readings
+
+
+def _spellings(official) -> list[str]:
+    if official.official is None:
+        return [official.name]
+    return [
+        official.official.name,
+        *official.official.aliases,
+        *([official.new_alias] if official.new_alias else []),
+    ]
+
+
+def record_events(article: Article, readings: list[EventReading]) -> list[AgreementEvent]:
+    """Record each reported event, or add the story to the same event reported before: one event, many sources.
+
+    The same event is the agreement's event of the same kind dated in the same month or within SAME_EVENT_WITHIN
+    (a signing reported the next day, across a month's end). It keeps the earliest date, and stops needing
+    review once a sure reading reports it. An agreement with no parties takes the reading's, or else the
+    story's two countries (a story on more is about more than the agreement).
+    """
+    events = []
+    for reading in readings:
+        candidates = AgreementEvent.objects.filter(
+            agreement_id=reading.agreement_id,
+            kind=reading.kind,
+            date__gte=min(reading.date.replace(day=1), reading.date - SAME_EVENT_WITHIN),
+            date__lte=reading.date + max(SAME_EVENT_WITHIN, datetime.timedelta(days=31)),
+        )
+        event = next(
+            (
+                event
+                for event in candidates
+                if (event.date.year, event.date.month) == (reading.date.year, reading.date.month)
+                or abs(event.date - reading.date) <= SAME_EVENT_WITHIN
+            ),
+            None,
+        )
+        if event is None:
+            event = AgreementEvent.objects.create(
+                agreement_id=reading.agreement_id,
+                kind=reading.kind,
+                date=reading.date,
+                origin=TagOrigin.IMPORTER,
+                evidence=reading.evidence,
+                needs_review=reading.needs_review,
+            )
+        elif event.date > reading.date or (event.needs_review and not reading.needs_review):
+            event.date = min(event.date, reading.date)
+            event.needs_review = event.needs_review and reading.needs_review
+            event.save(update_fields=["date", "needs_review", "updated_at"])
+        event.sources.add(article)
+        _complete_agreement(reading)
+        events.append(event)
+    return events
+
+
+def _complete_agreement(reading: EventReading) -> None:
+    """What a sure reading tells of its agreement that the agreement does not yet say."""
+    agreement = Agreement.objects.get(pk=reading.agreement_id)
+    if not agreement.parties.exists():
+        if reading.party_names:
+            agreement.set_parties(reading.party_names)
+        elif len(reading.story_country_ids) == 2:
+            agreement.parties.set(reading.story_country_ids)
+    if reading.signatory_ids and not reading.needs_review:
+        agreement.signatories.add(*reading.signatory_ids)
+    if reading.kind == EventKind.SIGNED and agreement.signed_on is None and not reading.needs_review:
+        agreement.signed_on = reading.date
+        agreement.save(update_fields=["signed_on", "updated_at"])
 
 
 @dataclass(frozen=True)

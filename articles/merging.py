@@ -110,6 +110,7 @@ def merge_entries(survivor: Entry, merged: Iterable[Entry], *, user) -> MergePla
                 relation.related_model._base_manager.filter(**{relation.field.name: old}).update(
                     **{relation.field.name: survivor}
                 )
+            _merge_many_to_many(model, survivor, old)
         _log(plan, user)
         write_versions(
             Article.objects.filter(pk__in=plan.affected_story_ids).iterator(chunk_size=CHUNK),
@@ -182,6 +183,25 @@ def _other_references(model: type[Entry]) -> list[models.ForeignObjectRel]:
         for relation in model._meta.related_objects
         if relation.one_to_many and relation.related_model not in skip
     ]
+
+
+def _merge_many_to_many(model: type[Entry], survivor: Entry, old: Entry):
+    """The old entry's many-to-many links (an agreement's parties, a country's agreements) join the survivor's."""
+    links = [
+        (field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name())
+        for field in model._meta.many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+    links += [
+        (relation.through, relation.field.m2m_reverse_field_name(), relation.field.m2m_field_name())
+        for relation in model._meta.related_objects
+        if relation.many_to_many and relation.through._meta.auto_created
+    ]
+    for through, own, other in links:
+        rows = through._base_manager
+        kept = rows.filter(**{own: survivor}).values(other)
+        rows.filter(**{own: old, f"{other}__in": kept}).delete()
+        rows.filter(**{own: old}).update(**{own: survivor})
 
 
 def _references(model: type[Entry], entry: Entry) -> list[str]:

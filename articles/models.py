@@ -158,15 +158,40 @@ class Official(Entry):
 
 
 class AgreementKind(models.TextChoices):
+    """What an instrument is; the values are the importer's (agreements.KIND_LABELS) where it reads the kind."""
+
     MOU = "mou", "Memorandum of Understanding"
+    MOC = "moc", "Memorandum of Cooperation"
     AGREEMENT = "agreement", "Agreement"
     TREATY = "treaty", "Treaty"
-    ACTION_PLAN = "action_plan", "Action plan"
+    PROTOCOL = "protocol", "Protocol"
+    FTA = "fta", "Free trade agreement"
+    CEPA = "cepa", "Economic partnership agreement"
+    BIT = "bit", "Investment treaty"
+    LETTER_OF_INTENT = "letter_of_intent", "Letter of intent"
+    DECLARATION = "declaration", "Joint declaration"
     ROADMAP = "roadmap", "Roadmap"
     FRAMEWORK = "framework", "Framework"
-    LETTER_OF_INTENT = "letter_of_intent", "Letter of intent"
-    DECLARATION = "declaration", "Declaration"
+    ACTION_PLAN = "action_plan", "Action plan"
+    PROGRAMME = "programme", "Programme"
     OTHER = "other", "Other"
+
+
+class AgreementQuerySet(EntryQuerySet):
+    def with_status(self):
+        """Each agreement's `status` and `status_on`: the kind and date of its latest event, not a stored copy.
+
+        Read from the events each time (one index lookup per row, agreement_event_latest_idx), so that no edit
+        of an event, in the admin, the API or the importer, can leave a status behind. Suggestions awaiting
+        review do not count.
+        """
+        latest = AgreementEvent.objects.filter(agreement=models.OuterRef("pk"), needs_review=False).order_by(
+            "-date", "-pk"
+        )
+        return self.annotate(
+            status=models.Subquery(latest.values("kind")[:1]),
+            status_on=models.Subquery(latest.values("date")[:1]),
+        )
 
 
 class Agreement(Entry):
@@ -174,11 +199,21 @@ class Agreement(Entry):
     name = models.CharField(verbose_name="name", unique=True, max_length=255)
     slug = models.SlugField(verbose_name="slug", unique=True, max_length=255, allow_unicode=False)
     kind = models.CharField(max_length=20, choices=AgreementKind, default=AgreementKind.AGREEMENT)
-    signed_on = models.DateField(null=True, blank=True)
-    parties = models.CharField(
-        max_length=255, blank=True, help_text="The signatories, separated by semicolons: India; Morocco."
+    signed_on = models.DateField(null=True, blank=True, help_text="The date it was signed, when known.")
+    parties = models.ManyToManyField(
+        Country, blank=True, related_name="agreements", help_text="The countries that are parties to it."
+    )
+    other_parties = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Parties that are not countries (companies, associations), separated by semicolons: SIDM; AIAD.",
+    )
+    signatories = models.ManyToManyField(
+        Official, blank=True, related_name="signed_agreements", help_text="The officials who signed it."
     )
     subject = models.CharField(max_length=200, blank=True, help_text="What it covers, e.g. defence cooperation.")
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta(Entry.Meta):
         permissions = [("merge_agreement", "Can merge agreements")]
@@ -191,7 +226,44 @@ class Agreement(Entry):
 
     @property
     def party_list(self) -> list[str]:
-        return [party.strip() for party in self.parties.split(";") if party.strip()]
+        """The parties' names: the countries (prefetched, when they are), then the others as written."""
+        countries = [country.name for country in self.parties.all()] if self.pk else []
+        return countries + self.other_party_names
+
+    @property
+    def status_label(self) -> str:
+        """The `status` annotation (AgreementQuerySet.with_status) as readers read it."""
+        status = getattr(self, "status", None)
+        return EventKind(status).label if status else ""
+
+    @property
+    def other_party_names(self) -> list[str]:
+        return [party.strip() for party in self.other_parties.split(";") if party.strip()]
+
+    def set_parties(self, names) -> None:
+        """Parties from names: a country's name or alias makes a party country; other names are kept as written."""
+        countries, others = countries_by_name(names)
+        self.other_parties = "; ".join(others)[: Agreement._meta.get_field("other_parties").max_length]
+        self.save(update_fields=["other_parties", "updated_at"])
+        self.parties.set(countries)
+
+
+def countries_by_name(names) -> tuple[list[Country], list[str]]:
+    """(the countries named, the names that are no country's), each name matched by its folded key."""
+    wanted = {name_key(name): name.strip() for name in names if name.strip()}
+    found = {name_key(country.name): country for country in Country.objects.filter(name__in=wanted.values())}
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        for alias in CountryAlias.objects.filter(key__in=missing).select_related("entry"):
+            found[alias.key] = alias.entry
+    countries, others = [], []
+    for key, name in wanted.items():
+        if key in found:
+            if found[key] not in countries:
+                countries.append(found[key])
+        else:
+            others.append(name)
+    return countries, others
 
 
 class CountryAlias(Alias):
@@ -272,6 +344,91 @@ class TaggedAgreement(EvidencedTag):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_agreement")]
         # An entry's stories, newest first, from the index alone (entry pages, related stories, counts).
         indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_agreement_story_idx")]
+
+
+class EventKind(models.TextChoices):
+    """What happened to an agreement; the values the importer reads are agreements.Status's."""
+
+    ANNOUNCED = "announced", "Announced"
+    NEGOTIATING = "negotiating", "Under negotiation"
+    SIGNED = "signed", "Signed"
+    RATIFIED = "ratified", "Ratified"
+    IN_FORCE = "in_force", "In force"
+    EXTENDED = "extended", "Extended"
+    SUSPENDED = "suspended", "Suspended"
+    TERMINATED = "terminated", "Terminated"
+    EXPIRED = "expired", "Expired"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class AgreementEventQuerySet(models.QuerySet):
+    def public(self):
+        """Events readers see: an editor's, or the importer's once reviewed or read from a published story."""
+        published = Article.objects.published().filter(agreement_events=models.OuterRef("pk"))
+        return self.filter(Q(needs_review=False) | models.Exists(published))
+
+    def latest_first(self):
+        return self.order_by("-date", "-pk")
+
+
+class AgreementEvent(models.Model):
+    """One dated event in an agreement's life, with the stories that report it; the latest is its status.
+
+    One signing reported by twenty stories is one event with twenty sources (see importing.record_events).
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=EventKind)
+    party = models.ForeignKey(
+        Country,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="party_events",
+        help_text="The party it concerns, when only one (a ratification).",
+    )
+    date = models.DateField(help_text="The day; with a coarser precision, the first day of its month or year.")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision, default=DatePrecision.DAY)
+    sources = models.ManyToManyField(
+        "Article", blank=True, related_name="agreement_events", help_text="The stories that report it."
+    )
+    origin = models.CharField(max_length=10, choices=TagOrigin, default=TagOrigin.EDITOR)
+    evidence = models.TextField(blank=True, help_text="The sentence the importer read it from.")
+    needs_review = models.BooleanField(
+        default=False, db_index=True, help_text="The importer was unsure: an editor should check it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementEventQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="agreement_event_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values), name="agreement_event_precision_valid"
+            ),
+        ]
+        # An agreement's latest event (its status) from the end of the index.
+        indexes = [models.Index(fields=["agreement", "-date", "-id"], name="agreement_event_latest_idx")]
+
+    def __str__(self):
+        return f"{self.agreement}: {self.get_kind_display().lower()} {self.date_text}"
+
+    @property
+    def date_text(self) -> str:
+        if self.date_precision == DatePrecision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        return f"{self.date.day} {self.date:%B %Y}"
 
 
 # Article's tag manager for each vocabulary and its through model, in the order pages show tags. A tag's

@@ -10,6 +10,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from . import pairs
 from .caching import ArchivePaginator
 from .models import Agreement, Article, Country, Official
 from .views import covered
@@ -62,10 +63,16 @@ class EntrySitemap(PagedSitemap):
         return covered(self.model).order_by("pk").only("slug")
 
 
+class PairSitemap(PagedSitemap):
+    def items(self):
+        return pairs.pairs()
+
+
 SITEMAPS = {
     "pages": PageSitemap(),
     "stories": StorySitemap(),
     "countries": EntrySitemap(Country),
     "officials": EntrySitemap(Official),
     "agreements": EntrySitemap(Agreement),
+    "ties": PairSitemap(),
 }

@@ -20,8 +20,11 @@ urlpatterns = [
     path("officials/<slug:slug>/", views.OfficialDetailView.as_view(), name="official"),
     path("officials/<slug:slug>/feed/", feeds.OfficialFeed(), name="official_feed"),
     path("agreements/", views.AgreementListView.as_view(), name="agreements"),
+    path("agreements.csv", views.AgreementListView.as_view(), {"csv": True}, name="agreements_csv"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),
     path("agreements/<slug:slug>/feed/", feeds.AgreementFeed(), name="agreement_feed"),
+    path("ties/<slug:slug>/", views.PairDetailView.as_view(), name="pair"),
+    path("ties/<slug:slug>/feed/", feeds.PairFeed(), name="pair_feed"),
     path(
         "sitemap.xml",
         cache_page(sitemap_views.index),

@@ -1,21 +1,24 @@
 """Public pages. Every query starts from Article.objects.published()."""
 
+import csv
 import datetime
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Substr
 from django.forms.renderers import Jinja2
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import caching, facets
+from . import caching, facets, pairs
 from .caching import ArchivePaginator, cache_page
 from .feeds import feed_url
-from .filters import ArticleFilter
-from .models import Agreement, Article, Country, Entry, Official
+from .filters import AgreementFilter, ArticleFilter
+from .models import Agreement, AgreementEvent, Article, Country, Entry, Official
 from .widgets import FacetCheckboxes
 
 VOCABULARIES = (Country, Official, Agreement)
@@ -30,6 +33,10 @@ FORM_RENDERER = Jinja2()
 KNOWN_ROWS = 12
 # An entry page counts what its latest this many stories mention with it (see mentioned_with).
 MENTIONED_WINDOW = 1000
+# A country page lists at most this many of its pairs, most covered first.
+PAIR_ROWS = 30
+# A pair page lists at most this many of its agreements, newest signing first; the ledger has the rest.
+PAIR_AGREEMENTS = 20
 
 
 def covered(model: type[Entry]) -> QuerySet:
@@ -214,6 +221,8 @@ class ArticleListView(FilterView):
         if len(entries) == 1 and len(narrowing) == 1:
             # Filtered by one entry alone: the database keeps the number (articles/counting.py).
             paginator.count = entries[0].story_count
+        elif list(narrowing) == ["pair"]:
+            paginator.count = pairs.story_count(narrowing["pair"].first, narrowing["pair"].second)
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -238,7 +247,9 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().with_vocabularies()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(related=related_stories(self.object), **kwargs)
+        return super().get_context_data(
+            related=related_stories(self.object), pairs=pairs.story_pairs(self.object), **kwargs
+        )
 
 
 @method_decorator(cache_page, name="dispatch")
@@ -301,7 +312,9 @@ class EntryDetailView(ListView):
                 "months", lambda: stories_per_month(entry_stories(entry)), entry._meta.label, entry.pk
             ),
             parties=caching.remember("parties", self.parties, entry._meta.label, entry.pk),
+            life=caching.remember("life", self.life, entry._meta.label, entry.pk),
             known=caching.remember("known", self.known, entry._meta.label, entry.pk),
+            pairs=pairs.pairs(entry)[:PAIR_ROWS] if self.model is Country else [],
             **kwargs,
         )
 
@@ -309,24 +322,37 @@ class EntryDetailView(ListView):
         """What the desk knows of a country besides its stories: its officials and the agreements it signed."""
         if self.model is not Country:
             return {}
-        name = self.entry.name
         officials = covered(Official).filter(country=self.entry)[:KNOWN_ROWS]
-        # Parties are written out ("India; Morocco"): the database narrows by the name, Python checks each party.
         agreements = (
-            covered(Agreement)
-            .filter(parties__icontains=name)
-            .order_by(F("signed_on").desc(nulls_last=True), "name")
+            covered(Agreement).filter(parties=self.entry).order_by(F("signed_on").desc(nulls_last=True), "name")
         )
-        signed = [agreement for agreement in agreements[: KNOWN_ROWS * 4] if name in agreement.party_list]
-        return {"officials": list(officials), "agreements": signed[:KNOWN_ROWS]}
+        return {"officials": list(officials), "agreements": list(agreements[:KNOWN_ROWS])}
+
+    def life(self) -> dict:
+        """An agreement's signatories and the events readers see, with their published sources, oldest first."""
+        if self.model is not Agreement:
+            return {}
+        events = (
+            AgreementEvent.objects.public()
+            .filter(agreement=self.entry)
+            .select_related("party")
+            .prefetch_related(Prefetch("sources", queryset=Article.objects.published().only("headline", "slug")))
+            .order_by("date", "pk")
+        )
+        status = Agreement.objects.with_status().get(pk=self.entry.pk)
+        return {
+            "signatories": list(self.entry.signatories.public().select_related("country")),
+            "events": list(events),
+            "status": status.status_label,
+        }
 
     def parties(self) -> list[tuple[str, Country | None]]:
         """An agreement's parties, each with its country page when the name is a country's."""
         if self.model is not Agreement:
             return []
-        names = self.entry.party_list
-        countries = {country.name: country for country in Country.objects.filter(name__in=names)}
-        return [(name, countries.get(name)) for name in names]
+        countries = [(country.name, country) for country in self.entry.parties.public()]
+        others = [(name, None) for name in self.entry.other_party_names]
+        return countries + others
 
 
 class CountryListView(EntryListView):
@@ -337,8 +363,97 @@ class OfficialListView(EntryListView):
     model = Official
 
 
-class AgreementListView(EntryListView):
-    model = Agreement
+def ledger_rows() -> QuerySet:
+    """The agreements readers may see, with their status and parties, newest signing first."""
+    return (
+        Agreement.objects.public()
+        .with_status()
+        .prefetch_related("parties")
+        .order_by(F("signed_on").desc(nulls_last=True), "name", "pk")
+    )
+
+
+# The ledger's columns, as (ordering parameter, heading).
+LEDGER_COLUMNS = [
+    ("name", "Agreement"),
+    ("kind", "Kind"),
+    (None, "Parties"),
+    ("signed_on", "Signed"),
+    ("status", "Status"),
+    ("stories", "Stories"),
+]
+CSV_HEADER = ["name", "url", "kind", "parties", "signed_on", "status", "status_on", "stories"]
+
+
+@method_decorator(cache_page, name="dispatch")
+class AgreementListView(FilterView):
+    """The agreement ledger: every agreement readers may see, filtered, sorted and paged, or as CSV."""
+
+    filterset_class = AgreementFilter
+    paginate_by = 25
+    # The number of rows from the cache until a write, as on the story list.
+    paginator_class = ArchivePaginator
+    template_name = "articles/agreement_ledger.html"
+
+    def get_queryset(self):
+        return ledger_rows()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.form.label_suffix = ""
+        filterset.form.renderer = FORM_RENDERER
+        return filterset
+
+    def render_to_response(self, context, **kwargs):
+        if self.kwargs.get("csv"):
+            # FilterView left no rows for invalid filters, every row for none.
+            return self.csv(self.object_list)
+        return super().render_to_response(context, **kwargs)
+
+    def get_paginate_by(self, queryset):
+        return None if self.kwargs.get("csv") else self.paginate_by
+
+    def csv(self, agreements) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="agreements.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_HEADER)
+        for agreement in agreements:
+            writer.writerow(
+                [
+                    agreement.name,
+                    self.request.build_absolute_uri(agreement.get_absolute_url()),
+                    agreement.kind,
+                    "; ".join(agreement.party_list),
+                    agreement.signed_on.isoformat() if agreement.signed_on else "",
+                    agreement.status or "",
+                    agreement.status_on.isoformat() if agreement.status_on else "",
+                    agreement.story_count,
+                ]
+            )
+        return response
+
+    def get_context_data(self, **kwargs):
+        chosen = self.request.GET.get("ordering", "")
+        columns = []
+        for key, heading in LEDGER_COLUMNS:
+            if key is None:
+                columns.append((heading, None, None))
+                continue
+            sort = "ascending" if chosen == key else "descending" if chosen == f"-{key}" else None
+            columns.append((heading, f"-{key}" if chosen == key else key, sort))
+        # The form depends on the parameters and the data alone: drawn once until the next write (it cost as
+        # much as the table's 25 rows).
+        form = (
+            ""
+            if self.kwargs.get("csv")
+            else caching.remember(
+                "ledger form",
+                lambda: render_to_string("articles/_ledger_form.html", {"filter": self.filterset}, self.request),
+                sorted(self.request.GET.lists()),
+            )
+        )
+        return super().get_context_data(columns=columns, filter_form=form, **kwargs)
 
 
 class CountryDetailView(EntryDetailView):
@@ -351,3 +466,66 @@ class OfficialDetailView(EntryDetailView):
 
 class AgreementDetailView(EntryDetailView):
     model = Agreement
+
+
+@method_decorator(cache_page, name="dispatch")
+class PairDetailView(ListView):
+    """Two countries' ties: coverage over time, their agreements and where each stands, officials, stories."""
+
+    paginate_by = 20
+    paginator_class = ArchivePaginator
+    template_name = "articles/pair_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        found = pairs.find(kwargs["slug"])
+        if found is None:
+            raise Http404(f"No pair of countries {kwargs['slug']!r}")
+        first, second, moved = found
+        self.pair = pairs.Pair(first, second, pairs.story_count(first, second))
+        if not self.pair.story_count:
+            raise Http404(f"No published story on both {first} and {second}")
+        if moved:
+            query = request.META.get("QUERY_STRING")
+            return redirect(self.pair.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return pairs.pair_stories(self.pair.first, self.pair.second).for_lists()
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.pair.story_count
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        pair = self.pair
+        first, second = pair.first, pair.second
+        agreements = caching.remember(
+            "pair agreements",
+            lambda: list(pairs.pair_agreements(first, second)[:PAIR_AGREEMENTS]),
+            first.pk,
+            second.pk,
+        )
+        return super().get_context_data(
+            pair=pair,
+            feed_url=reverse("articles:pair_feed", args=[pair.slug]),
+            agreements=agreements,
+            # The agreements and officials depend on the data alone: drawn once until the next write (their
+            # dates and links cost more than the rest of the page).
+            known=caching.remember("pair known", lambda: self.known(agreements), first.pk, second.pk),
+            months=caching.remember(
+                "pair months", lambda: stories_per_month(pairs.pair_stories(first, second)), first.pk, second.pk
+            ),
+            **kwargs,
+        )
+
+    def known(self, agreements) -> str:
+        pair = self.pair
+        officials = pairs.officials(pair.first, pair.second)
+        context = {
+            "pair": pair,
+            "agreements": agreements,
+            "agreement_count": pairs.agreement_count(pair.first, pair.second),
+            "sides": [(pair.first, officials[pair.first.pk]), (pair.second, officials[pair.second.pk])],
+        }
+        return render_to_string("articles/_pair_known.html", context, self.request)

@@ -211,6 +211,7 @@ def choose_targets(search: str) -> list[Target]:
     from django.db.models import Count
     from django.urls import reverse
 
+    from articles import pairs
     from articles.models import Article, Country, Status
 
     total = Article.objects.published().count()
@@ -225,6 +226,8 @@ def choose_targets(search: str) -> list[Target]:
         raise SystemExit("No published story has a country: is the archive imported?")
     deep = min(DEEP_PAGE, max(1, math.ceil(total / PAGE_SIZE)))
     stories, api = reverse("articles:list"), reverse("api:article-list")
+    # The common country's most covered pair: the pair page with the most stories to count and chart.
+    pair = next(iter(pairs.pairs(common)), None)
     return [
         Target("floor: finished bytes", reverse("floor_bytes"), FLOOR_BYTES),
         Target("floor: template, no database", reverse("floor_template"), FLOOR_TEMPLATE),
@@ -234,6 +237,9 @@ def choose_targets(search: str) -> list[Target]:
         Target("list by country", f"{stories}?country={common.slug}", PAGE, is_list=True),
         Target("search", f"{stories}?q={urllib.parse.quote_plus(search)}", PAGE, is_list=True),
         Target("country page", reverse("articles:country", args=[common.slug]), PAGE),
+        *([Target("pair page", pair.get_absolute_url(), PAGE)] if pair else []),
+        Target("agreement ledger", reverse("articles:agreements"), PAGE, is_list=True),
+        Target("ledger by country", f"{reverse('articles:agreements')}?country={common.slug}", PAGE, is_list=True),
         Target("API list", api, API, is_list=True),
         Target("API deep page", f"{api}?page={deep}", API, is_list=True),
         Target("API by country", f"{api}?country={common.slug}", API, is_list=True),

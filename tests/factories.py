@@ -30,8 +30,12 @@ def make_official(name: str, **fields) -> Official:
     return Official.objects.create(name=name, **fields)
 
 
-def make_agreement(name: str, **fields) -> Agreement:
-    return Agreement.objects.create(name=name, **fields)
+def make_agreement(name: str, parties: str = "", **fields) -> Agreement:
+    """An agreement; `parties` written out ("India; Morocco") as an editor would name them."""
+    agreement = Agreement.objects.create(name=name, **fields)
+    if parties:
+        agreement.set_parties(parties.split(";"))
+    return agreement
 
 
 def tagged_articles(count: int, **fields) -> list[Article]:

@@ -430,7 +430,8 @@ def test_an_editor_updates_an_agreement_s_parties_and_kind(editor):
     )
     assert response.status_code == 200
     agreement.refresh_from_db()
-    assert (agreement.kind, agreement.parties) == ("treaty", "India; Morocco")
+    assert (agreement.kind, agreement.party_list) == ("treaty", ["India", "Morocco"])
+    assert set(agreement.parties.values_list("iso_code", flat=True)) == {"IN", "MA"}
     assert response.json()["parties"] == ["India", "Morocco"]
 
 
@@ -535,7 +536,7 @@ def only_generated_entries():
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("/api/articles/", 3), ("/api/countries/", 3), ("/api/officials/", 3), ("/api/agreements/", 3)],
+    [("/api/articles/", 3), ("/api/countries/", 3), ("/api/officials/", 3), ("/api/agreements/", 6)],
 )
 def test_a_list_costs_the_same_queries_for_5_rows_as_for_50(anonymous, only_generated_entries, path, expected):
     assert queries_for(anonymous, path, 5) == queries_for(anonymous, path, 50) == expected

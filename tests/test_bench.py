@@ -145,6 +145,9 @@ def test_the_benchmark_filters_by_the_most_covered_country_that_still_narrows_th
     assert paths["list, deep page"] == "/articles/?page=1"  # four stories make one page
     assert paths["search"] == "/articles/?q=minerals"
     assert paths["floor: finished bytes"] == FLOOR_BYTES_URL
+    assert paths["pair page"] == "/ties/india-morocco/"
+    assert paths["agreement ledger"] == "/agreements/"
+    assert paths["ledger by country"] == "/agreements/?country=morocco"
 
 
 # wrk's summary and the report

@@ -104,3 +104,45 @@ def test_a_story_page_uses_its_width_for_entries_and_related_stories(page, stori
     aside = page.locator(".story-aside").bounding_box()
     assert aside["x"] > body["x"] + body["width"], "the entries sit beside the text"
     assert aside["y"] < body["y"] + body["height"]
+
+
+def test_a_pair_page_and_the_ledger_have_no_serious_or_critical_accessibility_violations(page, stories):
+    from articles.models import AgreementEvent, EventKind
+
+    mou = Agreement.objects.get(name="India–Morocco Defence MoU")
+    mou.signatories.add(Official.objects.get(name="Rajnath Singh"))
+    AgreementEvent.objects.create(agreement=mou, kind=EventKind.IN_FORCE, date=datetime.date(2025, 10, 1))
+    problems = {}
+    urls = (
+        "/ties/india-morocco/",
+        "/agreements/",
+        "/agreements/?pair=india-morocco&ordering=name",
+        mou.get_absolute_url(),
+    )
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            page.goto(url)
+            violations = axe_violations(page)
+            if violations:
+                problems[width, url] = [(v["id"], v["impact"], v["help"], len(v["nodes"])) for v in violations]
+            # On a phone the tables scroll inside their region; the page itself does not scroll sideways.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, url)
+    assert problems == {}
+
+
+def test_a_reader_goes_from_a_country_to_a_pair_and_sorts_its_agreements_in_the_ledger(page, stories):
+    page.goto("/countries/morocco/")
+    page.get_by_role("region", name=re.compile("^Ties of Morocco")).get_by_role(
+        "link", name="India–Morocco"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("India and Morocco")
+    expect(page.get_by_role("row", name=re.compile("^India–Morocco Defence MoU"))).to_contain_text(
+        "22 September 2025"
+    )
+    page.get_by_role("link", name="These agreements in the ledger").click()
+    page.get_by_role("link", name="Agreement", exact=True).click()
+    expect(page).to_have_url(re.compile(r"ordering=name"))
+    expect(page.get_by_role("columnheader", name=re.compile("^Agreement"))).to_have_attribute(
+        "aria-sort", "ascending"
+    )

@@ -82,7 +82,7 @@ def test_a_merged_entrys_old_feed_redirects_permanently_and_an_unknown_one_is_40
     assert client.get("/officials/nobody/feed/").status_code == 404
 
 
-SITEMAP_INDEX_SECTIONS = ["pages", "stories", "countries", "officials", "agreements"]
+SITEMAP_INDEX_SECTIONS = ["pages", "stories", "countries", "officials", "agreements", "ties"]
 
 
 def sitemap_locations(client) -> tuple[list[str], list[str]]:
@@ -103,9 +103,10 @@ def sitemap_locations(client) -> tuple[list[str], list[str]]:
 
 def test_the_sitemap_is_an_index_of_sitemaps_of_published_stories_and_entry_pages_with_published_stories(client):
     published = make_article(slug="published")
-    published.countries.add(country("MA"))
-    make_article(slug="draft", status=Status.DRAFT).countries.add(country("IT"))
+    published.countries.add(country("MA"), country("IN"))
+    make_article(slug="draft", status=Status.DRAFT).countries.add(country("IT"), country("IN"))
     sitemaps, locations = sitemap_locations(client)
+    assert "http://testserver/ties/india-morocco/" in locations
     assert sitemaps == [f"http://testserver/sitemap-{section}.xml" for section in SITEMAP_INDEX_SECTIONS]
     assert "http://testserver/articles/published/" in locations
     assert "http://testserver/countries/morocco/" in locations

@@ -140,3 +140,42 @@ def test_facet_counts_narrow_with_the_filters_and_cost_the_same_for_more_stories
     few = queries_for(client, "/articles/?country=india&published_after=2020-01-01")
     tagged_articles(10)
     assert queries_for(client, "/articles/?country=india&published_after=2020-01-01") == few
+
+
+TIES = [
+    "/ties/india-morocco/",
+    "/ties/india-morocco/?page=2",
+    "/articles/?pair=india-morocco",
+    "/countries/india/",
+    "/agreements/",
+    "/agreements/?pair=india-morocco&ordering=-stories",
+    "/agreements.csv",
+    "/api/ties/",
+    "/api/ties/india-morocco/",
+    "/api/agreements/?pair=india-morocco",
+]
+
+
+@pytest.mark.parametrize("path", TIES)
+def test_the_ties_pages_cost_the_same_queries_for_25_stories_as_for_50(client, path):
+    import datetime
+
+    from articles.models import Agreement, AgreementEvent, EventKind
+
+    def grow():
+        stories = tagged_articles(25)
+        for n, story in enumerate(stories):
+            agreement = Agreement.objects.create(name=f"Accord {story.pk}", slug=f"accord-{story.pk}")
+            agreement.parties.add(country("IN"), country("MA"))
+            agreement.signatories.add(*story.officials.all())
+            event = AgreementEvent.objects.create(
+                agreement=agreement, kind=EventKind.SIGNED, date=datetime.date(2025, 1, 1 + n)
+            )
+            event.sources.add(story)
+
+    grow()
+    first_25, next_25 = queries_for(client, path)
+    grow()
+    first_50, next_50 = queries_for(client, path)
+    assert (first_25, next_25) == (first_50, next_50)
+    assert next_50 <= 8, next_50

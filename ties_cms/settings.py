@@ -212,6 +212,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     # Say in the schema that required text may not be blank (the API refuses it).
     "ENFORCE_NON_BLANK_FIELDS": True,
+    # One name per choice set: an agreement's kind, an event's kind (which is also an agreement's status), a
+    # story's status.
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementKindEnum": "articles.models.AgreementKind",
+        "EventKindEnum": "articles.models.EventKind",
+        "StoryStatusEnum": "articles.models.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "articles.api.schema.allow_empty_query_parameters",

@@ -6,13 +6,23 @@ tags as objects on the way out and as slugs on the way in, so the two shapes are
 
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..importing import unique_slug
 from ..ingest.parsing import content_key
-from ..models import Agreement, Article, Country, Official, Status
+from ..models import (
+    Agreement,
+    AgreementEvent,
+    Article,
+    Country,
+    EventKind,
+    Official,
+    Status,
+    countries_by_name,
+)
 from ..text import name_key
 from ..versions import record_tags
 from .fields import (
@@ -99,14 +109,116 @@ class OfficialSerializer(EntrySerializer):
         read_only_fields = fields
 
 
+class AgreementEventSerializer(serializers.ModelSerializer):
+    """One event of an agreement's life; `sources` are the slugs of the published stories that report it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:agreement-event-detail")
+    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    party = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Country slug, or null."
+    )
+    sources = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="Slugs of the stories that report it."
+    )
+
+    class Meta:
+        model = AgreementEvent
+        fields = [
+            "id",
+            "url",
+            "agreement",
+            "kind",
+            "date",
+            "date_precision",
+            "party",
+            "sources",
+            "origin",
+            "needs_review",
+        ]
+        read_only_fields = fields
+
+
 class AgreementSerializer(EntrySerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
-    parties = serializers.ListField(child=serializers.CharField(), source="party_list", read_only=True)
+    parties = serializers.ListField(
+        child=serializers.CharField(),
+        source="party_list",
+        read_only=True,
+        help_text="The parties' names: the party countries, then any others as written.",
+    )
+    party_countries = EntryReferenceSerializer(source="parties", many=True, read_only=True)
+    signatories = EntryReferenceSerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(
+        choices=EventKind.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="The kind of its latest reviewed event; null when none is known.",
+    )
+    status_on = serializers.DateField(read_only=True, allow_null=True, help_text="The date of that event.")
+    events = AgreementEventSerializer(many=True, read_only=True, help_text="Its life, oldest first.")
 
     class Meta(EntrySerializer.Meta):
         model = Agreement
-        fields = [*EntrySerializer.Meta.fields, "kind", "signed_on", "parties", "subject"]
+        fields = [
+            *EntrySerializer.Meta.fields,
+            "kind",
+            "signed_on",
+            "parties",
+            "party_countries",
+            "signatories",
+            "subject",
+            "status",
+            "status_on",
+            "events",
+        ]
         read_only_fields = fields
+
+
+class PairSerializer(serializers.Serializer):
+    """Two countries that share published stories, with their numbers."""
+
+    slug = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField(help_text="The pair's page on the reader site.")
+    countries = serializers.SerializerMethodField()
+    story_count = serializers.IntegerField(read_only=True, help_text="Published stories on both countries.")
+    agreement_count = serializers.IntegerField(read_only=True, help_text="Agreements both are parties to.")
+    stories_url = serializers.SerializerMethodField(help_text="The API's list of the pair's stories.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, pair) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:pair-detail", args=[pair.slug]))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, pair) -> str:
+        return self.context["request"].build_absolute_uri(pair.get_absolute_url())
+
+    @extend_schema_field(EntryReferenceSerializer(many=True))
+    def get_countries(self, pair) -> list[dict]:
+        return EntryReferenceSerializer([pair.first, pair.second], many=True).data
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_stories_url(self, pair) -> str:
+        return self.context["request"].build_absolute_uri(f"{reverse('api:article-list')}?pair={pair.slug}")
+
+
+class PairOfficialSerializer(EntryReferenceSerializer):
+    role = serializers.CharField(read_only=True)
+    shared = serializers.IntegerField(read_only=True, help_text="The pair's latest stories that name them.")
+
+
+class PairOfficialsSerializer(serializers.Serializer):
+    country = EntryReferenceSerializer(read_only=True)
+    officials = PairOfficialSerializer(many=True, read_only=True)
+
+
+class PairDetailSerializer(PairSerializer):
+    """A pair with its agreements (and where each stands) and each side's officials in its stories."""
+
+    agreements = AgreementSerializer(many=True, read_only=True)
+    officials = PairOfficialsSerializer(
+        many=True, read_only=True, help_text="Each side's officials, most often first."
+    )
 
 
 # --- Input ----------------------------------------------------------------------------------------
@@ -304,17 +416,55 @@ class AgreementInputSerializer(EntryInputSerializer):
         child=StrictCharField(max_length=100),
         required=False,
         max_length=20,
-        help_text='The signatories, e.g. ["India", "Morocco"].',
+        help_text='The parties by name, e.g. ["India", "Morocco"]; a country\'s name or alias makes it a party '
+        "country, other names (companies, associations) are kept as written. Replaces the parties.",
     )
+    signatories = slugs_of(Official, "Official slugs of those who signed it; replaces the signatories.")
 
     class Meta(EntryInputSerializer.Meta):
         model = Agreement
-        fields = [*EntryInputSerializer.Meta.fields, "kind", "signed_on", "parties", "subject"]
+        fields = [*EntryInputSerializer.Meta.fields, "kind", "signed_on", "parties", "signatories", "subject"]
 
     def validate_parties(self, parties):
         if any(";" in party for party in parties):
             raise serializers.ValidationError("A party's name cannot contain a semicolon.")
-        joined = "; ".join(party.strip() for party in parties if party.strip())
-        if len(joined) > Agreement._meta.get_field("parties").max_length:
-            raise serializers.ValidationError("The parties take more than 255 characters together.")
-        return joined
+        _countries, others = countries_by_name(parties)
+        if len("; ".join(others)) > Agreement._meta.get_field("other_parties").max_length:
+            raise serializers.ValidationError("The parties that are not countries take more than 255 characters.")
+        return [party.strip() for party in parties if party.strip()]
+
+    @transaction.atomic
+    def create(self, validated_data):
+        parties = validated_data.pop("parties", None)
+        agreement = super().create(validated_data)
+        if parties is not None:
+            agreement.set_parties(parties)
+        return agreement
+
+    @transaction.atomic
+    def update(self, agreement, validated_data):
+        parties = validated_data.pop("parties", None)
+        agreement = super().update(agreement, validated_data)
+        if parties is not None:
+            agreement.set_parties(parties)
+        return agreement
+
+
+class AgreementEventInputSerializer(StrictModelSerializer):
+    """An event as editors write it: its agreement and party by slug, its sources by story slug."""
+
+    agreement = SlugReferenceField(
+        slug_field="slug", queryset=Agreement.objects.all(), help_text="Agreement slug."
+    )
+    party = SlugReferenceField(
+        slug_field="slug",
+        queryset=Country.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Country slug of the one party it concerns (a ratification), or null.",
+    )
+    sources = slugs_of(Article, "Slugs of the stories that report it; replaces its sources.")
+
+    class Meta:
+        model = AgreementEvent
+        fields = ["agreement", "kind", "date", "date_precision", "party", "sources", "needs_review"]

@@ -15,6 +15,8 @@ router.register("articles", views.ArticleViewSet, basename="article")
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("officials", views.OfficialViewSet, basename="official")
 router.register("agreements", views.AgreementViewSet, basename="agreement")
+router.register("agreement-events", views.AgreementEventViewSet, basename="agreement-event")
+router.register("ties", views.PairViewSet, basename="pair")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

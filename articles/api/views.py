@@ -1,6 +1,6 @@
 """The API's viewsets: stories and the three vocabularies, read by anyone, written by editors."""
 
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -9,18 +9,20 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from .. import pairs
 from ..caching import cache_page
-from ..models import Agreement, Article, Country, Official, Status
+from ..filters import AgreementFilter
+from ..models import Agreement, AgreementEvent, Article, Country, Official, Status
 from . import rows, serializers
 from .fields import SLUG
 from .filters import ApiArticleFilter
 from .parsers import TextJSONParser
 from .permissions import ReadOrModelPermissions, check_status_change, may_see_drafts
-from .schema import detail_responses, list_responses, write_responses
+from .schema import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, detail_responses, list_responses, write_responses
 
 
 # Anonymous reads come from the cache until the next write, with an ETag from the cache generation; inside the
@@ -255,8 +257,184 @@ class OfficialViewSet(EntryViewSet):
         return super().base_queryset().select_related("country")
 
 
+def agreement_events(editor: bool) -> Prefetch:
+    """An agreement's events, oldest first, with sources; for readers only public events and published sources."""
+    events = AgreementEvent.objects.all() if editor else AgreementEvent.objects.public()
+    sources = Article.objects.all() if editor else Article.objects.published()
+    return Prefetch(
+        "events",
+        queryset=events.select_related("agreement", "party")
+        .prefetch_related(Prefetch("sources", queryset=sources.only("slug").order_by("slug")))
+        .order_by("date", "pk"),
+    )
+
+
 @document_entries(serializers.AgreementSerializer, serializers.AgreementInputSerializer, "agreement", "agreements")
+@extend_schema_view(
+    list=extend_schema(
+        summary="Agreements, by name",
+        description="Every agreement, with its parties, signatories, status (its latest reviewed event) and "
+        "events. Filters as on the reader site's ledger.",
+        responses=list_responses(serializers.AgreementSerializer),
+    )
+)
 class AgreementViewSet(EntryViewSet):
     model = Agreement
     serializer_class = serializers.AgreementSerializer
     input_serializer_class = serializers.AgreementInputSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AgreementFilter
+
+    def base_queryset(self):
+        editor = self.request.user.has_perm("articles.view_agreement")
+        return (
+            super()
+            .base_queryset()
+            .with_status()
+            .prefetch_related("parties", "signatories", agreement_events(editor))
+        )
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+
+class ChangeAgreementPermission(ReadOrModelPermissions):
+    """Events are written with the permission to change agreements: an event is part of its agreement."""
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.has_perm("articles.change_agreement"))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Events of agreements, newest first",
+        description="Events readers may see: an editor's, or the importer's once reviewed or read from a "
+        "published story. Filter by `agreement` slug.",
+        parameters=[OpenApiParameter("agreement", str, description="Agreement slug.")],
+        responses=list_responses(serializers.AgreementEventSerializer),
+    ),
+    retrieve=extend_schema(summary="One event", responses=detail_responses(serializers.AgreementEventSerializer)),
+    create=extend_schema(
+        summary="Add an event to an agreement",
+        description="Needs `articles.change_agreement`.",
+        request=serializers.AgreementEventInputSerializer,
+        responses=write_responses(serializers.AgreementEventSerializer, status.HTTP_201_CREATED),
+    ),
+    update=extend_schema(
+        summary="Replace an event's fields",
+        description="Needs `articles.change_agreement`.",
+        request=serializers.AgreementEventInputSerializer,
+        responses=write_responses(serializers.AgreementEventSerializer),
+    ),
+    partial_update=extend_schema(
+        summary="Change some of an event's fields",
+        description="Needs `articles.change_agreement`.",
+        request=serializers.AgreementEventInputSerializer,
+        responses=write_responses(serializers.AgreementEventSerializer),
+    ),
+    destroy=extend_schema(
+        summary="Remove an event",
+        description="Needs `articles.change_agreement`.",
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    ),
+)
+class AgreementEventViewSet(mixins.DestroyModelMixin, ResourceViewSet):
+    """Agreements' events; editors add, correct and remove them (each change kept in its history)."""
+
+    lookup_field = "pk"
+    permission_classes = [IsAuthenticatedOrReadOnly, ChangeAgreementPermission]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    serializer_class = serializers.AgreementEventSerializer
+    input_serializer_class = serializers.AgreementEventInputSerializer
+
+    def editor(self) -> bool:
+        return self.request.user.has_perm("articles.view_agreement")
+
+    def base_queryset(self):
+        sources = Article.objects.all() if self.editor() else Article.objects.published()
+        return AgreementEvent.objects.select_related("agreement", "party").prefetch_related(
+            Prefetch("sources", queryset=sources.only("slug").order_by("slug"))
+        )
+
+    def get_queryset(self):
+        events = self.base_queryset()
+        if not self.editor():
+            events = events.public().filter(agreement__in=Agreement.objects.public())
+        slug = self.request.query_params.get("agreement", "").strip()
+        if self.action == "list" and slug:
+            events = events.filter(agreement__slug=slug)
+        return events.order_by("-date", "-pk")
+
+    def get_object(self):
+        if not self.kwargs["pk"].isdecimal():
+            raise NotFound
+        return viewsets.GenericViewSet.get_object(self)
+
+    def perform_destroy(self, instance):
+        instance._change_reason = "removed through the API"
+        instance.delete()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Ties: pairs of countries, most covered first",
+        description="Every two countries that share a published story, with their story and agreement counts.",
+        parameters=[OpenApiParameter("country", str, description="Only the pairs of this country (its slug).")],
+        responses=list_responses(serializers.PairSerializer),
+    ),
+    retrieve=extend_schema(
+        summary="One pair of countries",
+        description="Its agreements with their status, each side's officials, its story count and the URL of its "
+        "story list. A reversed address or a merged country's old slug redirects.",
+        responses=detail_responses(serializers.PairDetailSerializer, may_move=True),
+    ),
+)
+@method_decorator(cache_page, name="list")
+@method_decorator(cache_page, name="retrieve")
+class PairViewSet(viewsets.GenericViewSet):
+    """Pairs of countries, computed from the published stories (articles/pairs.py), never written."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+    http_method_names = ["get", "head", "options"]
+    serializer_class = serializers.PairSerializer
+    filter_backends = []
+
+    def get_serializer_class(self):
+        return serializers.PairDetailSerializer if self.action == "retrieve" else serializers.PairSerializer
+
+    def list(self, request):
+        country = None
+        slug = request.query_params.get("country", "").strip()
+        if slug:
+            country = Country.objects.public().filter(slug=slug).first()
+            if country is None:
+                raise ValidationError({"country": [f"No country {slug!r}."]})
+        page = self.paginate_queryset(pairs.pairs(country))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, slug=None):
+        found = pairs.find(slug) if SLUG.fullmatch(slug) else None
+        if found is None or not pairs.story_count(found[0], found[1]):
+            raise NotFound
+        first, second, moved = found
+        if moved:
+            url = reverse("api:pair-detail", args=[pairs.pair_slug(first, second)])
+            return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": url})
+        agreements = list(
+            pairs.pair_agreements(first, second)
+            .annotate(article_count=F("story_count"))
+            .prefetch_related("aliases", "parties", agreement_events(editor=False))
+        )
+        officials = pairs.officials(first, second)
+        pair = pairs.PairDetail(
+            first,
+            second,
+            pairs.story_count(first, second),
+            len(agreements),
+            agreements=tuple(agreements),
+            officials=tuple({"country": side, "officials": officials[side.pk]} for side in (first, second)),
+        )
+        return Response(self.get_serializer(pair).data)

@@ -164,3 +164,29 @@ def timeline(months: list[tuple[datetime.date, int]], name: str) -> dict:
         "month_label_y": MONTH_LABEL_Y,
         "year_label_y": YEAR_LABEL_Y,
     }
+
+
+@register.simple_tag(takes_context=True)
+def pair_json_ld(context, pair, agreements) -> str:
+    """schema.org CollectionPage for a pair page: about its two countries and the agreements between them."""
+    request = context["request"]
+
+    def url_of(page):
+        return request.build_absolute_uri(page.get_absolute_url())
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": f"{pair.first.name} and {pair.second.name}",
+        "url": url_of(pair),
+        "publisher": {"@type": "Organization", "name": SITE_NAME},
+        "about": [
+            {"@type": "Country", "name": pair.first.name, "url": url_of(pair.first)},
+            {"@type": "Country", "name": pair.second.name, "url": url_of(pair.second)},
+        ],
+        "mentions": [{"@type": "Legislation", "name": a.name, "url": url_of(a)} for a in agreements],
+    }
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
+    )
