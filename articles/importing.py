@@ -81,6 +81,8 @@ class ImportResult:
     article: Article
     warnings: tuple[str, ...] = ()
     new_entries: list[str] = field(default_factory=list)
+    # The entries and spellings the run's vocabulary learns from this story, once it is written.
+    learned: list = field(default_factory=list, repr=False)
 
 
 def load_vocabulary() -> Vocabulary:
@@ -128,8 +130,9 @@ class Importer:
     def import_bytes(self, data: bytes, filename: str) -> ImportResult:
         return self.import_parsed(parsing.parse_article(data), filename)
 
-    def learn(self, pending: list):
-        for entry in pending:
+    def learn(self, learned: list):
+        """Add to the run's vocabulary what a story, now written, created or spelled anew."""
+        for entry in learned:
             if isinstance(entry, KnownOfficial):
                 self.vocabulary.add_official(entry)
                 self.names[Official][entry.id] = entry.name
@@ -235,21 +238,20 @@ class Importer:
                 results.append(ImportResult(Outcome.UNCHANGED, known[key]))
                 continue
             if name in renamed:
-                pending: list = []
-                results.append(self._import(parsed, key, name, pending))
-                self.learn(pending)
+                result = self._import(parsed, key, name)
+                results.append(result)
+                self.learn(result.learned)
                 continue
             slug = next((slug for slug in wanted[key] if slug not in taken), None) or random_slug(parsed.headline)
             taken.add(slug)
             article = self._new_article(parsed, key, name, slug)
             known[key] = article
-            pending = []
-            result = ImportResult(Outcome.CREATED, article)
             findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
-            tags = self.resolve(findings, pending, result.new_entries)
-            new_tags.append(tags)
-            new_findings.append(event_readings(findings, tags, parsed.published_on))
-            self.learn(pending)
+            resolution = self.resolve(findings)
+            result = ImportResult(Outcome.CREATED, article, new_entries=resolution.new_entries)
+            new_tags.append(resolution.tags)
+            new_findings.append(event_readings(findings, resolution.tags, parsed.published_on))
+            self.learn(resolution.learned)
             new_articles.append(article)
             results.append(result)
         held = [
@@ -273,15 +275,9 @@ class Importer:
 
     def import_parsed(self, parsed: parsing.ParsedArticle, filename: str) -> ImportResult:
         """Import one parsed file in its own transaction."""
-        pending: list[KnownOfficial | KnownAgreement] = []
-
-        def write():
-            pending.clear()
-            return self._import(parsed, parsed.content_key, filename, pending)
-
-        result = self._retrying(write)
+        result = self._retrying(self._import, parsed, parsed.content_key, filename)
         # Only now that the story is safely written does the run's vocabulary learn the new entries.
-        self.learn(pending)
+        self.learn(result.learned)
         result.warnings = parsed.warnings
         return result
 
@@ -300,7 +296,7 @@ class Importer:
             content_key=key,
         )
 
-    def _import(self, parsed, key, filename, pending) -> ImportResult:
+    def _import(self, parsed, key, filename) -> ImportResult:
         existing = Article.objects.filter(content_key=key).first()
         if existing is not None:
             return ImportResult(Outcome.UNCHANGED, existing)
@@ -317,30 +313,24 @@ class Importer:
         article._change_reason = f"imported from {filename}"
         article.save()
         findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
-        result = ImportResult(Outcome.CREATED, article)
-        tags = self.resolve(findings, pending, result.new_entries)
-        if self.link(article, tags, new=True):
+        resolution = self.resolve(findings)
+        if self.link(article, resolution.tags, new=True):
             # The version the save wrote was taken before the story had tags.
             record_tags(article)
-        record_events(article, event_readings(findings, tags, parsed.published_on))
-        return result
-
-    def tag(
-        self,
-        article: Article,
-        findings: Findings,
-        pending: list,
-        new_entries: list[str] | None = None,
-        *,
-        new: bool = False,
-    ) -> int:
-        """Add what was found to the story, creating entries for review; never removes a tag. Returns how many.
-
-        `new` says the story was just created, so it has no tags to read first.
-        """
-        return self.link(
-            article, self.resolve(findings, pending, [] if new_entries is None else new_entries), new=new
+        record_events(article, event_readings(findings, resolution.tags, parsed.published_on))
+        return ImportResult(
+            Outcome.CREATED, article, new_entries=resolution.new_entries, learned=resolution.learned
         )
+
+    def tag(self, article: Article, findings: Findings, *, new: bool = False) -> Resolution:
+        """Add what was found to the story, creating entries for review; never removes a tag.
+
+        `new` says the story was just created, so it has no tags to read first. The resolution says how many
+        tags the story gained (`added`) and what the run learns once the story is written.
+        """
+        resolution = self.resolve(findings)
+        resolution.added = self.link(article, resolution.tags, new=new)
+        return resolution
 
     def link(self, article: Article, tag_ids: tuple[list, list, list], *, new: bool = False) -> int:
         """Add the resolved tags to the story; returns how many it did not have."""
@@ -403,15 +393,17 @@ class Importer:
                 break
         return mapping
 
-    def resolve(self, findings: Findings, pending: list, new_entries: list[str]) -> tuple[list, list, list]:
+    def resolve(self, findings: Findings) -> Resolution:
         """The tags (TagReading) of each vocabulary for what was found, creating entries for review."""
+        learned: list[KnownOfficial | KnownAgreement] = []
+        new_entries: list[str] = []
         official_ids = []
         for finding in findings.officials:
             reading = functools.partial(TagReading, evidence=finding.evidence, confidence=finding.confidence)
             if finding.official is not None:
                 official_ids.append(reading(finding.official.id))
                 if finding.new_alias and self._add_alias(OfficialAlias, finding.official.id, finding.new_alias):
-                    pending.append(finding.official.with_alias(finding.new_alias))
+                    learned.append(finding.official.with_alias(finding.new_alias))
                     new_entries.append(f"alias {finding.new_alias!r} of {finding.official.name}")
                 continue
             official, created = Official.objects.get_or_create(
@@ -424,7 +416,7 @@ class Importer:
                 },
             )
             official_ids.append(reading(official.pk))
-            pending.append(
+            learned.append(
                 KnownOfficial(
                     official.pk, official.name, (), self.country_codes.get(official.country_id), official.role
                 )
@@ -443,7 +435,7 @@ class Importer:
             acronym = (finding.acronym,) if finding.acronym else ()
             if acronym and not self._add_alias(AgreementAlias, agreement.pk, finding.acronym):
                 acronym = ()  # another agreement's short form already
-            pending.append(_known_agreement(agreement, aliases=acronym))
+            learned.append(_known_agreement(agreement, aliases=acronym))
             new_entries.append(f"agreement {agreement.name}")
 
         country_ids = [
@@ -451,7 +443,7 @@ class Importer:
             for code in findings.countries
             if code in self.country_ids
         ]
-        return country_ids, official_ids, agreement_ids
+        return Resolution((country_ids, official_ids, agreement_ids), new_entries, learned)
 
     @staticmethod
     def _link(through, article: Article, readings: list[TagReading], new: bool) -> int:
@@ -539,6 +531,16 @@ def _survivors(readings: list[TagReading], mapping: dict[int, int | None]) -> li
         for reading in readings
         if mapping.get(reading.id, reading.id) is not None
     ]
+
+
+@dataclass
+class Resolution:
+    """What a story's findings come to: its tags, the entries created for review, and what the run learns."""
+
+    tags: tuple[list[TagReading], list[TagReading], list[TagReading]]  # countries, officials, agreements
+    new_entries: list[str]  # "official Pete Hegseth (US Secretary of Defense)", for the command to say
+    learned: list[KnownOfficial | KnownAgreement]
+    added: int = 0  # tags the story did not have, once linked
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,12 @@ def retag(articles: Iterable[Article], *, user=None) -> RetagResult:
     for article in articles:
         headline = "" if article.headline_derived else article.headline
         findings = find_entities(article.body, importer.vocabulary, article.published_on, headline)
-        pending: list = []
         with transaction.atomic():
-            if importer.tag(article, findings, pending, result.new_entries):
+            resolution = importer.tag(article, findings)
+            if resolution.added:
                 write_versions([article], user=user, reason="automatic tagging re-run")
-        importer.learn(pending)
+        result.new_entries += resolution.new_entries
+        importer.learn(resolution.learned)
     after = _tags(articles)
     for article in articles:
         added = sorted(after[article.pk] - before[article.pk])
