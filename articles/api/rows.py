@@ -3,7 +3,7 @@
 A page is up to 100 stories with a dozen tags each. Prefetched as a model instance for every tag and serialized
 field by field, with a reverse() for every link, it made a list request take some forty times as long as
 sending its JSON. ArticleSerializer still documents the rows (the schema) and gives single stories;
-tests/test_apifast_list.py holds the rows to what it gives.
+tests/test_api_fast_list.py holds the rows to what it gives.
 """
 
 from ..models import TAG_THROUGH, page_url, tag_rows
