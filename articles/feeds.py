@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 
 from . import pairs
 from .caching import cache_page
-from .models import Agreement, Article, Country, Official
+from .models import Article
 
 FEED_LENGTH = 20
 
@@ -66,7 +66,8 @@ class LatestStoriesFeed(Feed):
 class EntryFeed(LatestStoriesFeed):
     """The latest published stories tagged with one entry; a merged entry's old feed redirects."""
 
-    model = None
+    def __init__(self, model):
+        self.model = model  # Country, Official or Agreement: EntryFeed(Country) in urls
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -96,18 +97,6 @@ class EntryFeed(LatestStoriesFeed):
 
     def items(self, entry):
         return entry.articles.published().with_vocabularies()[:FEED_LENGTH]
-
-
-class CountryFeed(EntryFeed):
-    model = Country
-
-
-class OfficialFeed(EntryFeed):
-    model = Official
-
-
-class AgreementFeed(EntryFeed):
-    model = Agreement
 
 
 class PairFeed(LatestStoriesFeed):

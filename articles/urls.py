@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from . import feeds, views
 from .caching import cache_page
+from .models import Agreement, Country, Official
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -13,16 +14,16 @@ urlpatterns = [
     path("feed/", feeds.LatestStoriesFeed(), name="feed"),
     path("articles/", views.ArticleListView.as_view(), name="list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("countries/", views.CountryListView.as_view(), name="countries"),
-    path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country"),
-    path("countries/<slug:slug>/feed/", feeds.CountryFeed(), name="country_feed"),
-    path("officials/", views.OfficialListView.as_view(), name="officials"),
-    path("officials/<slug:slug>/", views.OfficialDetailView.as_view(), name="official"),
-    path("officials/<slug:slug>/feed/", feeds.OfficialFeed(), name="official_feed"),
+    path("countries/", views.EntryListView.as_view(model=Country), name="countries"),
+    path("countries/<slug:slug>/", views.EntryDetailView.as_view(model=Country), name="country"),
+    path("countries/<slug:slug>/feed/", feeds.EntryFeed(Country), name="country_feed"),
+    path("officials/", views.EntryListView.as_view(model=Official), name="officials"),
+    path("officials/<slug:slug>/", views.EntryDetailView.as_view(model=Official), name="official"),
+    path("officials/<slug:slug>/feed/", feeds.EntryFeed(Official), name="official_feed"),
     path("agreements/", views.AgreementListView.as_view(), name="agreements"),
     path("agreements.csv", views.AgreementListView.as_view(), {"csv": True}, name="agreements_csv"),
-    path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),
-    path("agreements/<slug:slug>/feed/", feeds.AgreementFeed(), name="agreement_feed"),
+    path("agreements/<slug:slug>/", views.EntryDetailView.as_view(model=Agreement), name="agreement"),
+    path("agreements/<slug:slug>/feed/", feeds.EntryFeed(Agreement), name="agreement_feed"),
     path("ties/<slug:slug>/", views.PairDetailView.as_view(), name="pair"),
     path("ties/<slug:slug>/feed/", feeds.PairFeed(), name="pair_feed"),
     path(

@@ -355,14 +355,6 @@ class EntryDetailView(ListView):
         return countries + others
 
 
-class CountryListView(EntryListView):
-    model = Country
-
-
-class OfficialListView(EntryListView):
-    model = Official
-
-
 def ledger_rows() -> QuerySet:
     """The agreements readers may see, with their status and parties, newest signing first."""
     return (
@@ -454,18 +446,6 @@ class AgreementListView(FilterView):
             )
         )
         return super().get_context_data(columns=columns, filter_form=form, **kwargs)
-
-
-class CountryDetailView(EntryDetailView):
-    model = Country
-
-
-class OfficialDetailView(EntryDetailView):
-    model = Official
-
-
-class AgreementDetailView(EntryDetailView):
-    model = Agreement
 
 
 @method_decorator(cache_page, name="dispatch")
