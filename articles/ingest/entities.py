@@ -956,8 +956,9 @@ def sentence_around(text: str, at: int) -> tuple[int, int]:
         first = max(line_start, at - reach)
         breaks = [
             match.end()
-            for match in _SENTENCE_BREAK.finditer(text, first, at)
-            if not _ends_with_abbreviation(text, match.start() + 1)
+            # One character past `at`, for the look-ahead at the capital that starts a sentence there.
+            for match in _SENTENCE_BREAK.finditer(text, first, at + 1)
+            if match.end() <= at and not _ends_with_abbreviation(text, match.start() + 1)
         ]
         if breaks or first == line_start:
             start = breaks[-1] if breaks else line_start
@@ -965,11 +966,15 @@ def sentence_around(text: str, at: int) -> tuple[int, int]:
         reach *= 4
     end = text.find("\n", at, at + SENTENCE_REACH)
     end = min(len(text), at + SENTENCE_REACH) if end < 0 else end
-    for match in _SENTENCE_BREAK.finditer(text, at, end):
-        if not _ends_with_abbreviation(text, match.start() + 1):
+    # From a little before `at`: a position in the spaces after a full stop belongs to the sentence it ends.
+    for match in _SENTENCE_BREAK.finditer(text, max(line_start, at - BREAK_MAX_CHARS), end):
+        if match.end() > at and not _ends_with_abbreviation(text, match.start() + 1):
             end = match.start() + 1
             break
     return start, end
+
+
+BREAK_MAX_CHARS = 8  # a full stop, closing quotes or brackets and the spaces after it, but for long runs
 
 
 SENTENCE_REACH = 1000
