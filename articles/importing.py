@@ -15,7 +15,6 @@ import enum
 import functools
 import random
 import time
-import uuid
 from dataclasses import dataclass, field, replace
 
 from django.db import connections, transaction
@@ -36,8 +35,10 @@ from .models import (
     OfficialAlias,
     Status,
     TagOrigin,
+    random_slug,
+    slug_candidates,
 )
-from .text import ascii_slug, name_key
+from .text import name_key
 from .versions import record_tags, write_versions
 
 STDIN_NAME = "<stdin>"
@@ -281,19 +282,20 @@ class Importer:
         result.warnings = parsed.warnings
         return result
 
-    def _new_article(self, parsed, key, filename, slug) -> Article:
-        return Article(
+    def _new_article(self, parsed, key, filename, slug="") -> Article:
+        return Article.new_story(
             headline=parsed.headline,
-            headline_derived=parsed.headline_derived,
-            slug=slug,
             body=parsed.body,
+            raw_text=parsed.raw_text,
+            content_key=key,
+            reason=f"imported from {filename}",
+            slug=slug,
+            headline_derived=parsed.headline_derived,
             dateline=parsed.dateline,
             published_on=parsed.published_on,
             source=parsed.source,
             status=self.status,
-            raw_text=parsed.raw_text,
             source_file="" if filename == STDIN_NAME else filename,
-            content_key=key,
         )
 
     def _import(self, parsed, key, filename) -> ImportResult:
@@ -309,8 +311,7 @@ class Importer:
                 previous._change_reason = f"re-imported from {filename}"
                 previous.save(update_fields=["body", "raw_text", "content_key", "updated_at"])
                 return ImportResult(Outcome.UPDATED, previous)
-        article = self._new_article(parsed, key, filename, unique_slug(parsed.headline, parsed.published_on))
-        article._change_reason = f"imported from {filename}"
+        article = self._new_article(parsed, key, filename)
         article.save()
         findings = find_entities(parsed.body, self.vocabulary, parsed.published_on, parsed.written_headline)
         resolution = self.resolve(findings)
@@ -697,27 +698,6 @@ def _first_of_each(readings: list[TagReading]) -> list[TagReading]:
             seen.add(reading.id)
             first.append(reading)
     return first
-
-
-def slug_candidates(headline: str, published_on: datetime.date | None = None) -> list[str]:
-    """Slugs to try for a headline, in order: the headline, then with the date, then numbered."""
-    base = ascii_slug(headline, max_length=80)
-    candidates = [base]
-    if published_on:
-        candidates.append(f"{base}-{published_on:%Y-%m-%d}")
-    return candidates + [f"{base}-{n}" for n in range(2, 12)]
-
-
-def random_slug(headline: str) -> str:
-    return f"{ascii_slug(headline, max_length=80)}-{uuid.uuid4().hex[:8]}"
-
-
-def unique_slug(headline: str, published_on: datetime.date | None = None) -> str:
-    """A free slug for a headline."""
-    candidates = slug_candidates(headline, published_on)
-    # Exact candidates keep to the unique index; a LIKE 'base%' would read the whole table.
-    taken = set(Article.objects.filter(slug__in=candidates).values_list("slug", flat=True))
-    return next((slug for slug in candidates if slug not in taken), None) or random_slug(headline)
 
 
 def refresh_statistics(using: str = "default") -> None:

@@ -1,6 +1,8 @@
 """Articles and the three editor-managed vocabularies: countries, officials, agreements."""
 
+import datetime
 import functools
+import uuid
 from typing import NamedTuple
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import search
+from .ingest import parsing
 from .text import ascii_slug, name_key
 
 # Stands for the slug in a URL reversed once per view name (see page_url).
@@ -529,7 +532,27 @@ def tag_rows(story_ids: list[int], using: str = "default") -> list[tuple[int, in
         return cursor.fetchall()
 
 
+def slug_candidates(headline: str, published_on: datetime.date | None = None) -> list[str]:
+    """Slugs to try for a headline, in order: the headline, then with the date, then numbered."""
+    base = ascii_slug(headline, max_length=80)
+    candidates = [base]
+    if published_on:
+        candidates.append(f"{base}-{published_on:%Y-%m-%d}")
+    return candidates + [f"{base}-{n}" for n in range(2, 12)]
+
+
+def random_slug(headline: str) -> str:
+    return f"{ascii_slug(headline, max_length=80)}-{uuid.uuid4().hex[:8]}"
+
+
 class ArticleQuerySet(models.QuerySet):
+    def free_slug(self, headline: str, published_on: datetime.date | None = None) -> str:
+        """A slug for a headline that no story has."""
+        candidates = slug_candidates(headline, published_on)
+        # Exact candidates keep to the unique index; a LIKE 'base%' would read the whole table.
+        taken = set(self.filter(slug__in=candidates).values_list("slug", flat=True))
+        return next((slug for slug in candidates if slug not in taken), None) or random_slug(headline)
+
     def published(self):
         """The only way public code reaches articles."""
         return self.filter(status=Status.PUBLISHED)
@@ -615,6 +638,28 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return page_url("articles:detail", self.slug)
+
+    @classmethod
+    def new_story(
+        cls, *, headline: str, body: str, reason: str, raw_text: str | None = None, content_key: str = "", **fields
+    ) -> "Article":
+        """A story not yet saved, set up alike by the importer and the API.
+
+        It gets a free slug unless one is given, its raw text (the body, when it came as no file), the content
+        key by which the importer knows it has it, and the reason its first version gives.
+        """
+        raw_text = body if raw_text is None else raw_text
+        if not fields.get("slug"):
+            fields["slug"] = cls.objects.free_slug(headline, fields.get("published_on"))
+        story = cls(
+            headline=headline,
+            body=body,
+            raw_text=raw_text,
+            content_key=content_key or parsing.content_key(raw_text),
+            **fields,
+        )
+        story._change_reason = reason
+        return story
 
     @property
     def is_published(self) -> bool:

@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..importing import unique_slug
 from ..ingest.parsing import content_key
 from ..models import (
     Agreement,
@@ -279,13 +278,9 @@ class ArticleInputSerializer(StrictModelSerializer):
     @transaction.atomic
     def create(self, validated_data):
         tags = {name: validated_data.pop(name) for name in self.TAGS if name in validated_data}
-        article = Article(**validated_data)
-        article.status = validated_data.get("status", Status.DRAFT)
-        article.slug = validated_data.get("slug") or unique_slug(article.headline, article.published_on)
+        validated_data.setdefault("status", Status.DRAFT)
         # What the API received is the story's raw text; its key keeps the importer from adding it twice.
-        article.raw_text = article.body
-        article.content_key = content_key(article.body)
-        article._change_reason = "created through the API"
+        article = Article.new_story(**validated_data, reason="created through the API")
         article.save()
         self._set_tags(article, tags)
         return article
