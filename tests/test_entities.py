@@ -648,3 +648,27 @@ def test_people_between_whom_a_signing_took_place_are_not_its_parties():
     )
     [agreement] = find_entities(text, Vocabulary()).agreements
     assert agreement.parties == ("Chile", "Peru")
+
+
+def test_a_name_with_a_link_word_before_its_kind_is_kept_whole():
+    text = "The Trade and Economic Partnership Agreement (TEPA) between Chile and Peru was signed in March."
+    # Made only of kind words, the name carries its parties.
+    assert readings(text) == [("Chile–Peru Trade and Economic Partnership Agreement", "cepa", "signed")]
+
+
+def test_what_an_agreement_just_read_holds_is_no_signing_of_its_own():
+    text = (
+        "Chile and Peru signed a landmark Fisheries Framework Agreement in Lima. It establishes a decade-long "
+        "roadmap for joint patrols and research."
+    )
+    assert [name for name, _kind, _status in readings(text)] == ["Fisheries Framework Agreement"]
+
+
+def test_a_trade_agreement_beside_the_one_the_story_names_is_that_one():
+    text = (
+        "A trade agreement between Chile and Peru will come into force in October. The Trade and Economic "
+        "Partnership Agreement (TEPA) was signed in March last year."
+    )
+    assert [name for name, _kind, _status in readings(text)] == [
+        "Chile–Peru Trade and Economic Partnership Agreement"
+    ]

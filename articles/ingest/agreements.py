@@ -487,7 +487,7 @@ def _proper_name(before: str, written: str) -> str:
     ):
         first_words.pop(0)  # "Both sides signed …", "the 10-Year Defence Framework"
     name = " ".join(first_words)
-    if not name or name.split()[-1].lower() in {"of", "on", "for", "and", "the", "de", "in"}:
+    if not name or name.split()[-1].lower() in {"the", "de", "in"}:  # "Trade and Economic Partnership Agreement"
         return own
     return f"{name} {written}"
 

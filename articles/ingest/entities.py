@@ -847,6 +847,8 @@ def find_agreements(
         )
         if in_list:
             previous_status = carried  # a list, one instrument a line, under "the following were signed:"
+        if _ABOUT_THE_LAST.match(text, start):
+            previous_status = None  # "It establishes a decade-long roadmap": what the one just read holds
         own_status = status_of(text[start:end])
         heading = own_status is None and previous_status is None and text[start:end].rstrip().endswith(":")
         if lexicon:
@@ -874,9 +876,19 @@ def find_agreements(
 TRADE_KINDS = frozenset({"fta", "cepa", "agreement"})
 
 
+# A sentence about the agreement just read, not one of its own.
+_ABOUT_THE_LAST = re.compile(
+    r"(?:It|This|That|The (?:agreement|pact|deal|accord|treaty|MoU|memorandum|framework|roadmap))\b"
+)
+
+
 def _once_each(findings: list[AgreementFinding]) -> list[AgreementFinding]:
     """A story's "the FTA" or "the CEPA" is the trade agreement it names otherwise, or one of them."""
-    said = [f for f in findings if f.kind in TRADE_KINDS and "trade" in topics_in(f.subject or f.name)]
+    said = [
+        f
+        for f in findings
+        if f.kind in TRADE_KINDS and (f.kind != "agreement" or "trade" in topics_in(f.subject or f.name))
+    ]
     dropped = []
     for kind in {f.kind for f in said if f.subject_by_kind}:
         by_kind = sorted((f for f in said if f.subject_by_kind and f.kind == kind), key=lambda f: not f.parties)
@@ -886,6 +898,10 @@ def _once_each(findings: list[AgreementFinding]) -> list[AgreementFinding]:
             not f.subject_by_kind and (f.kind == kind or f.subject == "" or _only_topics(f.subject)) for f in said
         )
         dropped += by_kind if named else by_kind[1:]
+    # "A trade agreement between India and EFTA will come into force" beside the story's named Trade and
+    # Economic Partnership Agreement: the one it names.
+    if any(f.kind != "agreement" and not f.subject_by_kind and f not in dropped for f in said):
+        dropped += [f for f in said if f.kind == "agreement" and f.agreement is None and f.subject == "trade"]
     return [f for f in findings if f not in dropped]
 
 
