@@ -401,6 +401,7 @@ def test_each_kind_of_wording_gives_the_agreement_and_what_happened_to_it(text, 
         "The signing of this important security-related agreement with Peru will promote peace.",
         "The two countries have signed more than 40 bilateral agreements since 1990.",
         "Chile and Peru signed the most significant agreement in the history of our two countries.",
+        "Chile and Peru signed up to the plan, the two ministries said in a joint statement on Monday.",
     ],
 )
 def test_chrome_fragments_references_back_and_counts_are_no_new_agreement(text):

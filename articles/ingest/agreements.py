@@ -10,6 +10,7 @@ field. A bare "the agreement" with no subject and no name refers to one already 
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 from dataclasses import dataclass
@@ -43,7 +44,9 @@ INSTRUMENTS: tuple[tuple[str, str], ...] = (
     (r"treat(?:y|ies)", "treaty"),
     (r"protocols?", "protocol"),
     (
-        r"joint (?:declarations?|statements?|visions?(?: statements?)?)|declarations?|vision statements?",
+        # "Joint Statement" in capitals is a document the story reports; "said in a joint statement" quotes one.
+        r"joint (?:declarations?|visions?(?: statements?)?)|(?-i:Joint Statements?)|declarations?"
+        r"|vision statements?",
         "declaration",
     ),
     (r"agreements?|pacts?|accords?", "agreement"),
@@ -80,9 +83,12 @@ KIND_LABELS = {
 # only searches the sentences around them (entities._instrument_sentences); a test holds the two ways equal.
 ANCHORS = (
     "memorand", "intent", "agreement", "pact", "deal", "treat", "swap", "contract", "arrangement", "plan",
-    "road", "protocol", "declaration", "accord", "framework", "statement", "vision",
+    "road", "protocol", "declaration", "accord", "framework", "joint vision", "vision statement",
 )  # fmt: skip
-ACRONYM_ANCHORS = ("MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "PTA", "BIT", "BIPPA", "IGA")
+ACRONYM_ANCHORS = (
+    "MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "PTA", "BIT", "BIPPA", "IGA",
+    "Joint Statement",
+)  # fmt: skip
 INSTRUMENT = re.compile(
     r"\b(?:"
     + "|".join(f"(?i:{pattern})" for pattern, _kind in INSTRUMENTS)
@@ -135,6 +141,7 @@ STATUS_VERBS: tuple[tuple[str, str], ...] = (
     (Status.ANNOUNCED, r"announc(?:e|ed|es|ing)|agreed to (?:conclude|sign|work|launch)|approv(?:e|ed|es|al)"),
 )
 _STATUS_PATTERNS = [(status, re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)) for status, verbs in STATUS_VERBS]
+_ANY_STATUS = re.compile(r"\b(?:" + "|".join(verbs for _status, verbs in STATUS_VERBS) + r")\b", re.IGNORECASE)
 # Future or hoped-for signings are talks, not signings.
 _NOT_YET = re.compile(
     r"\b(?:will|would|could|may|might|shall|to be|plans? to|expected to|set to|hopes? to|aims? to|is to|are to"
@@ -230,6 +237,8 @@ def kind_of(written: str) -> str:
 
 def status_of(sentence: str) -> str | None:
     """The strongest thing the sentence says happened, or None."""
+    if not _ANY_STATUS.search(sentence):
+        return None  # most clauses say nothing happened: one search, not one for each status
     found = None
     for status, pattern in _STATUS_PATTERNS:
         if pattern.search(sentence):
@@ -374,13 +383,21 @@ def _count_before(before: str) -> int | None:
 CONTEXT_BEFORE, CONTEXT_AFTER = 200, 600
 
 
-def read_sentence(text: str, start: int, end: int, previous_status: str | None = None) -> list[Reading]:
+_UNREAD = object()
+
+
+def read_sentence(
+    text: str, start: int, end: int, previous_status: str | None = None, *, sentence_status=_UNREAD
+) -> list[Reading]:
     """The agreements one sentence of the text reports.
 
     `previous_status` is what the sentence before says happened, for one that goes on about it with no verb of
     its own: "They signed deals in seven sectors. These included MoUs on tourism, wildlife and culture."
+    `sentence_status` is status_of(the sentence), when the caller has read it already.
     """
     sentence = text[start:end]
+    own = None if sentence_status is _UNREAD else sentence_status
+    read = sentence_status is not _UNREAD
     sentence_status = None
     readings: list[Reading] = []
     defined_until = 0  # the end of "(CEPA)" just after "Comprehensive Economic Partnership Agreement"
@@ -409,9 +426,12 @@ def read_sentence(text: str, start: int, end: int, previous_status: str | None =
         ):
             acronym = ""  # "(MoU)" only repeats the kind
         if sentence_status is None:
-            sentence_status = status_of(sentence) or previous_status or Status.REFERRED
-        # The verb of the instrument's own clause first: "inked a currency swap, to begin talks on an FTA".
-        status = status_of(_CLAUSE_BREAK.split(before)[-1]) or sentence_status
+            if not read:
+                own, read = status_of(sentence), True
+            sentence_status = own or previous_status or Status.REFERRED
+        # The verb of the instrument's own clause first: "inked a currency swap, to begin talks on an FTA"
+        # (a sentence with no verb has none in its clauses either).
+        status = (own and status_of(_CLAUSE_BREAK.split(before)[-1])) or sentence_status
         if kind == "declaration" and status == Status.REFERRED and _ISSUED.search(sentence):
             status = Status.SIGNED  # a joint statement is issued or adopted, not signed
         if status == Status.REFERRED and not proper_name:
@@ -698,15 +718,19 @@ LEXICONS = (
 ENGLISH_WORDS = frozenset("the of and to in is that for with on as was by at from".split())
 _FUNCTION_WORD = re.compile(r"[^\W\d_]+")
 LANGUAGE_SAMPLE = 4000  # characters read to tell the language: a story's first paragraphs
+PLAINLY_ENGLISH = 10  # " the ", " of " and " and " this often in the sample
 
 
 def lexicon_of(text: str) -> Lexicon | None:
     """The lexicon of the language a story is written in; None for English, or a language without one."""
-    words = _FUNCTION_WORD.findall(text[:LANGUAGE_SAMPLE].lower())
-    english = sum(word in ENGLISH_WORDS for word in words)
+    sample = text[:LANGUAGE_SAMPLE].lower()
+    if sum(sample.count(word) for word in (" the ", " of ", " and ")) >= PLAINLY_ENGLISH:
+        return None  # most stories, told without reading their words one by one
+    words = collections.Counter(_FUNCTION_WORD.findall(sample))
+    english = sum(words[word] for word in ENGLISH_WORDS)
     best, best_count = None, english
     for lexicon in LEXICONS:
-        count = sum(word in lexicon.function_words for word in words)
+        count = sum(words[word] for word in lexicon.function_words)
         if count > best_count * 1.5 and count >= 5:
             best, best_count = lexicon, count
     return best

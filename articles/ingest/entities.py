@@ -841,7 +841,9 @@ def find_agreements(
         while last > 0 and text[last - 1].isspace():
             last -= 1  # past the blank lines between the items of a list
         before = sentence_around(text, last - 1) if last > 0 else None
-        previous_status = status_of(text[before[0] : start]) if before else None
+        own_status = status_of(text[start:end])
+        # What the sentence before says happened matters only to one that says nothing itself.
+        previous_status = status_of(text[before[0] : start]) if before and own_status is None else None
         in_list = (
             previous_status is None and carried is not None and before is not None and previous_span == before
         )
@@ -849,12 +851,11 @@ def find_agreements(
             previous_status = carried  # a list, one instrument a line, under "the following were signed:"
         if _ABOUT_THE_LAST.match(text, start):
             previous_status = None  # "It establishes a decade-long roadmap": what the one just read holds
-        own_status = status_of(text[start:end])
         heading = own_status is None and previous_status is None and text[start:end].rstrip().endswith(":")
         if lexicon:
             readings = agreements.read_foreign_sentence(text, start, end, lexicon, previous_status)
         else:
-            readings = agreements.read_sentence(text, start, end, previous_status)
+            readings = agreements.read_sentence(text, start, end, previous_status, sentence_status=own_status)
         previous_span = (start, end)
         carried = next((r.status for r in readings if r.status != agreements.Status.REFERRED), None)
         if in_list and carried is None:
