@@ -445,7 +445,16 @@ class AgreementListView(FilterView):
                 sorted(self.request.GET.lists()),
             )
         )
-        return super().get_context_data(columns=columns, filter_form=form, **kwargs)
+        context = super().get_context_data(columns=columns, filter_form=form, **kwargs)
+        if not self.kwargs.get("csv"):
+            # So are the rows (their links, dates and statuses cost more to draw than to read), and the page's
+            # rows are not even read when they are drawn already.
+            context["ledger_table"] = caching.remember(
+                "ledger table",
+                lambda: render_to_string("articles/_ledger_table.html", context, self.request),
+                sorted(self.request.GET.lists()),
+            )
+        return context
 
 
 @method_decorator(cache_page, name="dispatch")

@@ -137,3 +137,14 @@ def test_the_ledger_costs_the_same_queries_for_5_rows_as_for_50(client):
     few = [queries("/agreements/"), queries("/agreements.csv"), queries("/agreements/?pair=india-morocco")]
     add(45)
     assert [queries("/agreements/"), queries("/agreements.csv"), queries("/agreements/?pair=india-morocco")] == few
+
+
+def test_the_ledger_s_rows_are_drawn_once_until_a_write(client, ledger, settings):
+    settings.QUERY_CACHE_SECONDS = 60
+    first = names(client.get("/agreements/"))
+    with CaptureQueriesContext(connection) as again:
+        assert names(client.get("/agreements/")) == first
+    # Drawn already, the rows are not even read: only the cache generation is.
+    assert not [q for q in again.captured_queries if "articles_agreement" in q["sql"]]
+    make_agreement("Lima Accord", kind="agreement", parties="India; Peru", signed_on=datetime.date(2026, 1, 5))
+    assert names(client.get("/agreements/"))[0] == "Lima Accord"
