@@ -146,3 +146,16 @@ def test_a_reader_goes_from_a_country_to_a_pair_and_sorts_its_agreements_in_the_
     expect(page.get_by_role("columnheader", name=re.compile("^Agreement"))).to_have_attribute(
         "aria-sort", "ascending"
     )
+
+
+def test_on_a_phone_the_ledger_s_filters_fold_too_and_its_table_comes_first(page, stories):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/agreements/")
+    expect(page.get_by_role("button", name="Show agreements")).to_be_hidden()
+    assert page.locator("table.ledger").bounding_box()["y"] < 844, "the table starts on the first screen"
+    page.locator("summary", has_text="Filters").click()
+    expect(page.get_by_role("button", name="Show agreements")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/agreements/?kind=mou")
+    expect(page.get_by_role("button", name="Show agreements")).to_be_visible()
+    expect(page.locator("summary", has_text="Filters")).to_be_hidden()
