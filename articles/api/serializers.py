@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..ingest.parsing import content_key
+from ..ingest.parsing import MAX_FILE_BYTES, content_key
 from ..models import (
     Agreement,
     AgreementEvent,
@@ -265,7 +265,7 @@ class ArticleInputSerializer(StrictModelSerializer):
             "slug": {"required": False, "help_text": "Made from the headline when left out."},
             "status": {"help_text": "New stories are drafts unless this says otherwise."},
             # The importer's limit for a file, so that no story is too large to import again.
-            "body": {"max_length": 2 * 1024 * 1024},
+            "body": {"max_length": MAX_FILE_BYTES},
         }
 
     TAGS = ("countries", "officials", "agreements")

@@ -15,6 +15,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .dates import MONTH_NAMES, WEEKDAY_NAMES
+
 # Instruments, as written, and their kind; the longer forms first. Data: extend it when a new kind turns up.
 # Acronyms are matched as written (case-sensitive): "BIT" is an instrument, "bit" a word.
 INSTRUMENTS: tuple[tuple[str, str], ...] = (
@@ -177,18 +179,17 @@ SUBJECT_AFTER = re.compile(
     r"(?P<subject>[^,;:()\"“”]{2,160})",
     re.IGNORECASE,
 )
+_MONTHS = "|".join(MONTH_NAMES)
+_WEEKDAYS = "|".join(WEEKDAY_NAMES)
 # Where a subject's words stop: a new clause, a place or time, or the parties.
 SUBJECT_END = re.compile(
     r"\s+(?:and\s+[a-z]+ed|following|amid|alongside|including|"
     r"between|with|which|that|who|while|during|at|in|as|after|before|when|where|was|were|is|are|has|have|had|"
     r"will|would|to be|signed|inked|by|from|under|through|(?:next|last|this|later this|earlier this) "
-    r"(?:week|month|year)|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday)|in (?:[A-Z]|19|20)|on \d|on (?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December))\b.*$",
+    rf"(?:week|month|year)|on (?:{_WEEKDAYS})|in (?:[A-Z]|19|20)|on \d|on (?:{_MONTHS}))\b.*$",
 )
 _TIME_WORDS = re.compile(
-    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|the sidelines\b.*|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|\d.*|the occasion\b.*|"
+    rf"^(?:{_WEEKDAYS}|today|yesterday|tomorrow|the sidelines\b.*|{_MONTHS}|\d.*|the occasion\b.*|"
     r"behalf\b.*|the presence\b.*|the basis\b.*|record\b.*|paper\b.*|hand\b.*|place\b.*)$",
     re.IGNORECASE,
 )
@@ -257,9 +258,8 @@ _APPROVED_SIGNING = re.compile(r"\bapprov(?:e|ed|es|al of)\s+(?:the\s+)?sign", r
 # "on Friday", "last week", "on 22 September 2025," between the kind and what it covers.
 _TIME_PHRASE = re.compile(
     r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:(?:on|last|this|earlier this|next)\s+"
-    r"(?:(?:monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|week|month|year)\b|(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|"
-    r"october|november|december)\b(?:\s+\d{1,2})?(?:,?\s+\d{4})?)|today|yesterday)\s*,?",
+    rf"(?:(?:{_WEEKDAYS}|week|month|year)\b|(?:\d{{1,2}}\s+)?(?:{_MONTHS})\b(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?)"
+    r"|today|yesterday)\s*,?",
     re.IGNORECASE,
 )
 

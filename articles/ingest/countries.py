@@ -18,6 +18,8 @@ from unidecode import unidecode
 
 from articles.text import ascii_slug
 
+from .dates import MONTH_NAMES, WEEKDAY_NAMES
+
 # --------------------------------------------------------------------------------------
 # Curated data: only what pycountry and countryinfo lack or get wrong for news text.
 # --------------------------------------------------------------------------------------
@@ -126,13 +128,7 @@ _NOT_COUNTRIES: tuple[str, ...] = (
 # name a person ("Israel Katz", "Chad Smith", "Jordan Peterson", "India Arie").
 _GIVEN_NAMES = frozenset({"Chad", "Georgia", "India", "Israel", "Jordan", "Kenya"})
 
-_CALENDAR_WORDS = frozenset(
-    {
-        *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        *("January", "February", "March", "April", "May", "June", "July", "August"),
-        *("September", "October", "November", "December"),
-    }
-)
+_CALENDAR_WORDS = frozenset(WEEKDAY_NAMES + MONTH_NAMES)
 
 # Capitalised words that follow a country name in institutions and datelines, so they do
 # not turn "Israel Defense Forces" or "visited Israel Monday" into a person.

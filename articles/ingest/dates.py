@@ -44,6 +44,9 @@ _INFO = dateutil_parser.parserinfo()
 _MONTH_NAMES = sorted({name for names in _INFO.MONTHS for name in names}, key=len, reverse=True)
 _WEEKDAY_NAMES = sorted({name for names in _INFO.WEEKDAYS for name in names}, key=len, reverse=True)
 MONTH = rf"(?:{'|'.join(_MONTH_NAMES)})\.?"
+# The names written in full ("January", "Monday"), for the other modules' rules: one list, dateutil's.
+MONTH_NAMES = tuple(max(names, key=len).capitalize() for names in _INFO.MONTHS)
+WEEKDAY_NAMES = tuple(max(names, key=len).capitalize() for names in _INFO.WEEKDAYS)
 _WEEKDAY = rf"(?:{'|'.join(_WEEKDAY_NAMES)})\.?,?"
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"

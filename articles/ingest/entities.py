@@ -36,6 +36,7 @@ from rapidfuzz.distance import Indel
 from ..text import name_key
 from . import agreements
 from .countries import all_countries, country_by_code, find_country_mentions
+from .dates import MONTH_NAMES, WEEKDAY_NAMES
 from .parsing import ODD_CASE_LETTERS, _ends_with_abbreviation
 
 # Thresholds for a close spelling of a known name, as rapidfuzz ratios (0-100).
@@ -70,8 +71,10 @@ def is_title_head(key: str) -> bool:
     return key in TITLE_HEADS or (len(key) > 9 and " " not in key and key.endswith(FOREIGN_TITLE_ENDINGS))
 
 
-NON_NAME_WORDS = TITLE_HEADS | frozenset(
-    """
+NON_NAME_WORDS = (
+    TITLE_HEADS
+    | frozenset(
+        """
     mr mrs ms dr prof sir lady lord he his her excellency hon honourable honorable shri smt lt col maj
     gen brig capt cmdr res retd the a an of for in and on at to with by from state union federal
     national foreign external home interior defence defense trade commerce industry industries finance
@@ -88,8 +91,7 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
     food public minority parliamentary legislative crown united states emirates nations supreme high
     court african european asian arab american international global regional south north east west
     central western eastern northern southern new visiting former acting incumbent strategic defence-
-    industrial programme program january february march april may june july august september october
-    november december monday tuesday wednesday thursday friday saturday sunday delegate delegation
+    industrial programme program delegate delegation
     agency authority board institute university association federation society chamber alliance
     partnership platform plan agreement treaty memorandum understanding mou roadmap framework initiative
     project accord pact armed resources natural human rights welfare enterprises overseas diaspora
@@ -97,6 +99,8 @@ NON_NAME_WORDS = TITLE_HEADS | frozenset(
     entrepreneurship commission secretariat bureau service services operations command islamic holy
     majesty highness war live
     """.split()
+    )
+    | frozenset(name.lower() for name in MONTH_NAMES + WEEKDAY_NAMES)
 )
 # Words in capitals that are never a family name, whatever stands beside them.
 _CAPS_NOT_NAMES = frozenset("ani pti ians afp reuters wam spa xinhua tass nato asean brics saarc bimstec".split())

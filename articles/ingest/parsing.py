@@ -279,9 +279,14 @@ def read_limited(stream: BinaryIO, limit: int = MAX_FILE_BYTES) -> bytes:
         chunks.append(chunk)
         remaining -= len(chunk)
     data = b"".join(chunks)
-    if len(data) > limit:
-        raise ParseError(f"file is larger than {_size_label(limit)}")
+    refuse_oversized(len(data), limit)
     return data
+
+
+def refuse_oversized(size: int, limit: int = MAX_FILE_BYTES) -> None:
+    """The one rule for the size limit, wherever bytes come in (a file, stdin, the API)."""
+    if size > limit:
+        raise ParseError(f"file is larger than {_size_label(limit)}, the limit")
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -321,8 +326,7 @@ def _decode_raw(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     """Decode bytes without normalising: (text, encoding, warnings); refuse binary input."""
     if not data:
         raise ParseError(EMPTY_FILE)
-    if len(data) > MAX_FILE_BYTES:
-        raise ParseError(f"file is larger than {_size_label(MAX_FILE_BYTES)}")
+    refuse_oversized(len(data))
     if data.startswith(_UTF16_BOMS):
         raise ParseError("file is UTF-16 text; save it as UTF-8 and try again")
     if b"\x00" in data:
@@ -852,11 +856,8 @@ def parse_article(data: bytes) -> ParsedArticle:
 
 
 def parse_file(path: str | Path) -> ParsedArticle:
-    """Read and parse one file; refuse it unread when its size is over the limit."""
-    path = Path(path)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ParseError(f"file is larger than the {_size_label(MAX_FILE_BYTES)} limit")
-    with path.open("rb") as stream:
+    """Read and parse one file; one byte past the limit is all that is read of a larger one."""
+    with Path(path).open("rb") as stream:
         return parse_article(read_limited(stream))
 
 
