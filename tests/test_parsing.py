@@ -9,10 +9,8 @@ import pytest
 
 from articles.ingest.parsing import (
     MAX_FILE_BYTES,
-    Decoded,
     ParseError,
     content_key,
-    decode,
     is_ticker,
     normalise,
     parse_article,
@@ -111,22 +109,21 @@ def test_seed_raw_text_is_the_decoded_file_unchanged(prefix):
 
 # --- Decoding ----------------------------------------------------------------------------------
 def test_utf8_is_decoded_without_warnings():
-    decoded = decode("Café in Rabat – “quoted”.".encode())
-    assert decoded == Decoded(text="Café in Rabat – “quoted”.", encoding="utf-8", warnings=())
+    article = parse_article("Café in Rabat – “quoted”.".encode())
+    assert (article.body, article.raw_text, article.warnings) == ("Café in Rabat – “quoted”.",) * 2 + ((),)
 
 
 def test_utf8_bom_is_dropped_from_text_and_raw_text():
     article = parse_article(b"\xef\xbb\xbfRabat talks went well.\n")
     assert article.body == "Rabat talks went well."
     assert not article.raw_text.startswith("\ufeff")
-    assert decode(b"\xef\xbb\xbfHello").encoding == "utf-8"
+    assert article.warnings == ()  # read as UTF-8
 
 
 def test_windows_1252_is_decoded_with_a_warning():
-    decoded = decode(b"\x93quoted\x94 caf\xe9")
-    assert decoded.text == "“quoted” café"
-    assert decoded.encoding == "windows-1252"
-    assert decoded.warnings == ("decoded as Windows-1252",)
+    article = parse_article(b"\x93quoted\x94 caf\xe9")
+    assert article.body == "“quoted” café"
+    assert article.warnings == ("decoded as Windows-1252",)
 
 
 def test_windows_1252_warning_reaches_the_parsed_article():
@@ -290,8 +287,8 @@ def test_content_key_changes_when_the_text_changes():
     assert content_key("Rabat talks.\n") != content_key("Rabat  talks.\n\nMore.")
 
 
-def test_decode_returns_normalised_text():
-    assert decode(b"Line one.  \r\n\r\n\r\nLine two.\r\n").text == "Line one.\n\nLine two."
+def test_the_text_read_is_normalised():
+    assert parse_article(b"Line one.  \r\n\r\n\r\nLine two.\r\n").body == "Line one.\n\nLine two."
 
 
 # --- Date marker -------------------------------------------------------------------------------

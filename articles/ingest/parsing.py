@@ -33,15 +33,6 @@ class ParseError(ValueError):
 
 
 @dataclass(frozen=True)
-class Decoded:
-    """Decoded, normalised text with the encoding used and any warnings."""
-
-    text: str
-    encoding: str
-    warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ParsedArticle:
     """Fields found in one news file."""
 
@@ -341,15 +332,6 @@ def _decode_raw(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     if _control_share(text) > MAX_CONTROL_CHAR_SHARE:
         raise ParseError("file is not text (it is mostly control characters)")
     return text, encoding, warnings
-
-
-def decode(data: bytes) -> Decoded:
-    """Decode UTF-8 (BOM optional), falling back to Windows-1252 with a warning."""
-    text, encoding, warnings = _decode_raw(data)
-    normalised = normalise(text)
-    if not normalised.strip():
-        raise ParseError(EMPTY_FILE)
-    return Decoded(text=normalised, encoding=encoding, warnings=warnings)
 
 
 # --- Normalising ------------------------------------------------------------------------------
