@@ -128,9 +128,6 @@ class Importer:
         self.retries: collections.Counter[str] = collections.Counter()
         self.reload()
 
-    def import_bytes(self, data: bytes, filename: str) -> ImportResult:
-        return self.import_parsed(parsing.parse_article(data), filename)
-
     def learn(self, learned: list):
         """Add to the run's vocabulary what a story, now written, created or spelled anew."""
         for entry in learned:

@@ -74,3 +74,10 @@ def make_staff(username: str, *, editor: bool = False, superuser: bool = False, 
     if editor:
         user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+def import_bytes(importer, data: bytes, filename: str):
+    """Import one file's bytes as the command would, without a file."""
+    from articles.ingest.parsing import parse_article
+
+    return importer.import_parsed(parse_article(data), filename)

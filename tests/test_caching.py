@@ -19,7 +19,7 @@ from articles.merging import merge_entries
 from articles.models import Article, CacheGeneration, Status, TaggedCountry
 
 from .conftest import seed_path
-from .factories import country, make_article, make_official, make_staff, make_user
+from .factories import country, import_bytes, make_article, make_official, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +210,7 @@ def test_tags_written_in_bulk_show_on_the_entry_page_and_in_the_filtered_list(cl
 
 def test_an_import_shows_on_the_next_request(client):
     assert "Rajnath Singh" not in fresh(client, "/articles/")
-    Importer().import_bytes(seed_path("000").read_bytes(), "000.txt")
+    import_bytes(Importer(), seed_path("000").read_bytes(), "000.txt")
     assert "Rajnath Singh" in fresh(client, "/articles/")
     assert "Rajnath Singh" in fresh(client, "/api/articles/")
 

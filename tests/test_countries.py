@@ -9,11 +9,15 @@ from articles.ingest.countries import (
     CountryMention,
     all_countries,
     country_by_code,
-    find_countries,
     find_country_mentions,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def find_countries(text: str, **kwargs) -> list[str]:
+    """The codes of the countries the text mentions, in order of first mention."""
+    return list(dict.fromkeys(m.code for m in find_country_mentions(text, **kwargs)))
 
 
 def _seed(prefix: str) -> str:

@@ -13,7 +13,7 @@ from articles.ingest.parsing import parse_article
 from articles.merging import merge_entries
 from articles.models import Article, Official, Status, TaggedCountry, TaggedOfficial
 
-from .factories import country, make_article, make_official, make_staff, make_user
+from .factories import country, import_bytes, make_article, make_official, make_staff, make_user
 from .test_admin import STORIES, add_inline_row, messages_of, names, run_action, unchanged_form_data
 from .test_api import client_for
 
@@ -120,7 +120,7 @@ TALKS_TAGS = tagged(countries={"India", "Israel"}, officials={"Rajnath Singh", "
 
 
 def test_a_story_imported_on_its_own_has_its_tags_in_its_first_version():
-    result = Importer().import_bytes(story_text(1), "talks.txt")
+    result = import_bytes(Importer(), story_text(1), "talks.txt")
     [version] = result.article.history.all()
     assert version.history_type == "+"
     assert tag_names(version) == TALKS_TAGS
@@ -137,8 +137,8 @@ def test_stories_imported_in_a_batch_have_their_tags_in_their_first_version():
 
 def test_a_re_imported_story_keeps_its_tags_in_the_new_version():
     importer = Importer()
-    article = importer.import_bytes(story_text(1), "talks.txt").article
-    importer.import_bytes(story_text(1) + b"A correction follows.\n", "talks.txt")
+    article = import_bytes(importer, story_text(1), "talks.txt").article
+    import_bytes(importer, story_text(1) + b"A correction follows.\n", "talks.txt")
     latest = article.history.latest()
     assert latest.history_change_reason == "re-imported from talks.txt"
     assert tag_names(latest) == TALKS_TAGS

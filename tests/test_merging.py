@@ -17,7 +17,7 @@ from articles.models import (
     TaggedOfficial,
 )
 
-from .factories import country, make_agreement, make_article, make_official, make_staff
+from .factories import country, import_bytes, make_agreement, make_article, make_official, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_the_next_import_maps_a_merged_name_to_the_survivor(editor):
     pact = make_agreement("Rabat Defence Pact", needs_review=True)
     merge_entries(mou, [pact], user=editor)
     text = "Rabat, May 2 (ANI): India and Morocco said the Rabat Defence Pact would deepen defence ties."
-    result = Importer().import_bytes(text.encode(), "after-merge.txt")
+    result = import_bytes(Importer(), text.encode(), "after-merge.txt")
     assert names(result.article.agreements) == {"India–Morocco Defence MoU"}
     assert not Agreement.objects.filter(name="Rabat Defence Pact").exists()
 

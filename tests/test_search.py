@@ -10,7 +10,7 @@ from articles.models import Article, Status
 from articles.search import install_sqlite_index
 
 from .conftest import seed_path
-from .factories import country, make_article
+from .factories import country, import_bytes, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -107,11 +107,11 @@ def test_postgresql_understands_phrases_or_and_exclusions():
 def test_postgresql_finds_what_the_importer_wrote_and_what_it_updated_later():
     importer = Importer()
     original = seed_path("000").read_bytes()
-    importer.import_bytes(original, "story.txt")
+    import_bytes(importer, original, "story.txt")
     assert len(found("capacity building")) == 1
     assert found("xylophone") == []
     # A re-import saves with update_fields; the trigger keeps the search document current anyway.
-    importer.import_bytes(original + b"\nThe delegation also heard a xylophone recital.\n", "story.txt")
+    import_bytes(importer, original + b"\nThe delegation also heard a xylophone recital.\n", "story.txt")
     assert len(found("xylophone")) == 1
 
 

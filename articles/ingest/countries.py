@@ -557,8 +557,3 @@ def find_country_mentions(
         mentions.append(CountryMention(code, start, end, text[start:end]))
     # One sense per story: once "Atlanta, Georgia" shows the state is meant, "Georgia's economy" is the state too.
     return [m for m in mentions if folded[m.start : m.end] not in states_named]
-
-
-def find_countries(text: str, **kwargs: Any) -> list[str]:
-    """Return the codes of the countries mentioned in text, in order of first mention."""
-    return list(dict.fromkeys(m.code for m in find_country_mentions(text, **kwargs)))
