@@ -97,23 +97,20 @@ class PairFilter(django_filters.Filter):
         )
 
 
+def date_bound(field_name: str, lookup_expr: str, label: str) -> django_filters.DateFilter:
+    """A date on or after (gte) or on or before (lte), picked with the browser's date input."""
+    return django_filters.DateFilter(
+        field_name=field_name, lookup_expr=lookup_expr, label=label, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class ArticleFilter(django_filters.FilterSet):
     country = SlugsFilter(model=Country, tag_field="countries", label="Country")
     official = SlugsFilter(model=Official, tag_field="officials", label="Official")
     agreement = SlugsFilter(model=Agreement, tag_field="agreements", label="Agreement")
     pair = PairFilter(label="Pair of countries", max_length=200, help_text="Two countries, e.g. india-morocco.")
-    published_after = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="gte",
-        label="Published on or after",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    published_before = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="lte",
-        label="Published on or before",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    published_after = date_bound("published_on", "gte", "Published on or after")
+    published_before = date_bound("published_on", "lte", "Published on or before")
     q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     ordering = django_filters.OrderingFilter(
         fields=(("published_on", "published_on"), ("headline", "headline")),
@@ -185,18 +182,8 @@ class AgreementFilter(django_filters.FilterSet):
         choices=EventKind.choices, label="Status (latest event)", empty_label="Any status"
     )
     year = YearFilter(label="Signed in (year)", min_value=1900, max_value=2100)
-    signed_after = django_filters.DateFilter(
-        field_name="signed_on",
-        lookup_expr="gte",
-        label="Signed on or after",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    signed_before = django_filters.DateFilter(
-        field_name="signed_on",
-        lookup_expr="lte",
-        label="Signed on or before",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    signed_after = date_bound("signed_on", "gte", "Signed on or after")
+    signed_before = date_bound("signed_on", "lte", "Signed on or before")
     ordering = NullsLastOrderingFilter(
         fields=(
             ("name", "name"),
