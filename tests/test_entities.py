@@ -395,6 +395,59 @@ def test_each_kind_of_wording_gives_the_agreement_and_what_happened_to_it(text, 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # What the instruments the sentence before reported cover, said with "was on" and "were for".
+            "Peru and Chile have inked an agreement and two memoranda of understanding during the visit. The "
+            "agreement was on exemption from visa requirement for holders of diplomatic passports, while the MoUs "
+            "were for the establishment of a joint commission and for cooperation between the diplomatic "
+            "academies of the two countries.",
+            [
+                ("Peru–Chile Exemption from Visa Requirement Agreement", "agreement", "signed"),
+                ("Peru–Chile Establishment of a Joint Commission MoU", "mou", "signed"),
+                ("Peru–Chile Diplomatic Academies MoU", "mou", "signed"),
+            ],
+        ),
+        (
+            "Chile and Peru signed an arrangement that will facilitate sharing of fisheries data between navies.",
+            [("Chile–Peru Sharing of Fisheries Data Arrangement", "arrangement", "signed")],
+        ),
+        (
+            # A named initiative launched; not one that names an event.
+            "Chile and Peru launched the Chile–Peru Space Data Initiative in Lima. Their ministers spoke at the "
+            "Pacific Investment Initiative Forum.",
+            [("Chile–Peru Space Data Initiative", "initiative", "announced")],
+        ),
+        (
+            "Chile and Peru adopted an economic cooperation programme for the period up to 2030.",
+            [("Chile–Peru Economic Cooperation Programme", "programme", "signed")],
+        ),
+        (
+            "Chile and Peru issued a Joint Leaders’ Statement on Monday.",
+            [("Chile–Peru Joint Leaders’ Statement", "declaration", "signed")],
+        ),
+        (
+            # One instrument for another: its terms of reference, a roadmap to carry it out.
+            "Chile and Peru signed the terms of reference (ToR) for a CEPA on Thursday.",
+            [("Chile–Peru CEPA Terms of Reference", "terms_of_reference", "signed")],
+        ),
+        (
+            "Their ministers talked about a roadmap for implementing an MoU between Chile and Peru.",
+            [("Chile–Peru MoU Implementation Roadmap", "roadmap", "negotiating")],
+        ),
+        (
+            # What the named one is, not a second agreement.
+            "The Chile-Peru FTA signed in 2015 is a comprehensive agreement that covers a range of areas.",
+            [("Chile–Peru Trade FTA", "fta", "signed")],
+        ),
+    ],
+)
+def test_what_instruments_cover_said_in_a_clause_of_their_own(text, expected):
+    assert readings(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Related Stories The MoUs signed last year",

@@ -853,7 +853,7 @@ def find_agreements(
         )
         if in_list:
             previous_status = carried  # a list, one instrument a line, under "the following were signed:"
-        if _ABOUT_THE_LAST.match(text, start):
+        if _ABOUT_THE_LAST.match(text, start) and not _SAYS_WHAT_IT_COVERS.match(text, start):
             previous_status = None  # "It establishes a decade-long roadmap": what the one just read holds
         heading = own_status is None and previous_status is None and text[start:end].rstrip().endswith(":")
         if lexicon:
@@ -884,6 +884,13 @@ TRADE_KINDS = frozenset({"fta", "cepa", "agreement"})
 # A sentence about the agreement just read, not one of its own.
 _ABOUT_THE_LAST = re.compile(
     r"(?:It|This|That|The (?:agreement|pact|deal|accord|treaty|MoU|memorandum|framework|roadmap))\b"
+)
+
+
+# "The agreement was on visa exemption": what the instrument the sentence before reported covers, so that one.
+_SAYS_WHAT_IT_COVERS = re.compile(
+    r"The (?:agreements?|pacts?|deals?|accords?|treat(?:y|ies)|MoUs?|MOUs?|memorand\w+)\s+(?:was|were|is|are)\s+"
+    r"(?:on|for|about|regarding|concerning|related to|relating to)\s"
 )
 
 
@@ -1140,7 +1147,11 @@ def _same_signing(
 
 # Kinds whose wording tells documents apart ("joint statement", "joint vision", "security framework"): named
 # as written, not by the kind's one label.
-KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework"})
+KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework", "programme"})
+
+
+# Words a name keeps in lower case inside it: "Establishment of a Joint Commission MoU".
+_SMALL_WORDS = frozenset("a an and the of for from in on to with between".split())
 
 
 def _agreement_name(
@@ -1150,7 +1161,10 @@ def _agreement_name(
     if topics and _only_topics(subject):
         label = " and ".join(topic.title() for topic in sorted(topics))
     else:
-        label = " ".join(word if word.isupper() else word.capitalize() for word in subject.split())
+        label = " ".join(
+            word if not word[1:].islower() or (at and word in _SMALL_WORDS) else word.capitalize()
+            for at, word in enumerate(subject.split())
+        )
     kind_label = agreements.KIND_LABELS.get(kind, "Agreement")
     if kind in KINDS_NAMED_AS_WRITTEN and " " in written.strip():
         kind_label = " ".join(word.capitalize() for word in written.split())
