@@ -448,6 +448,39 @@ def test_what_instruments_cover_said_in_a_clause_of_their_own(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # Plural instruments with two countries: one with each, for the country the story is about.
+            "Chile and Japan signed a pact on Monday. Talks for visiting forces agreements with Canada and "
+            "France are also underway.",
+            [
+                ("Chile–Canada Visiting Forces Agreement", "agreement", "negotiating"),
+                ("Chile–France Visiting Forces Agreement", "agreement", "negotiating"),
+            ],
+        ),
+        (
+            # A formal title and its short name are one agreement.
+            "Chile and Peru signed the Agreement concerning the Facilitation of Reciprocal Access and "
+            "Cooperation on Monday. The Chile-Peru Reciprocal Access Agreement was signed by both ministers.",
+            [("Chile–Peru Facilitation of Reciprocal Access and Cooperation Agreement", "agreement", "signed")],
+        ),
+        (
+            "The deal builds on a comprehensive strategic partnership declaration signed between Chile and Peru.",
+            [("Chile–Peru Comprehensive Strategic Partnership Declaration", "declaration", "signed")],
+        ),
+        (
+            # Which version, and the acronym as written: a PTA is no FTA by name.
+            "An expanded PTA was subsequently signed by Chile and Peru in September 2016.",
+            [("Chile–Peru Expanded PTA", "fta", "signed")],
+        ),
+    ],
+)
+def test_which_agreements_and_with_whom_when_the_wording_is_plural_long_or_versioned(text, expected):
+    assert readings(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Related Stories The MoUs signed last year",

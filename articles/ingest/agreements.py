@@ -356,7 +356,11 @@ def _clean_subject(subject: str) -> str:
     if _NOT_A_SUBJECT & set(subject.lower().split()) or INSTRUMENT.search(subject):
         return ""  # "an MoU on the sidelines of the summit", "an agreement on a treaty": no subject of its own
     words = subject.split()
-    while words and (words[0].lower() in _NOT_SUBJECT_WORDS or _DURATION.match(words[0])):
+    while (
+        words
+        and (words[0].lower() in _NOT_SUBJECT_WORDS or _DURATION.match(words[0]))
+        and not _names_a_level(words)
+    ):
         words.pop(0)
     if len(words) > MAX_SUBJECT_WORDS:
         words = _to_first_qualifier(words)  # "exemption from visa requirement for holders of diplomatic…"
@@ -412,12 +416,26 @@ def _list_after(after: str) -> list[str]:
 _LIST_ITEM_LEAD = re.compile(r"^(?:for|on|in|to)\s+(?:the\s+)?", re.I)
 
 
+# Which version of an instrument, written before it: "an expanded PTA", "the revised protocol".
+_VERSION_WORDS = frozenset("expanded revised amended upgraded updated".split())
+
+
+def _names_a_level(words: list[str]) -> bool:
+    """ "comprehensive strategic partnership": a level of ties two countries name, not a word of praise."""
+    return (
+        len(words) >= 2 and words[0].lower() == "comprehensive" and words[1].lower() in {"strategic", "economic"}
+    )
+
+
 def _subject_before(before: str) -> str:
     """ "a defence cooperation agreement" -> "defence"; nothing when the words before are a name or a count."""
     words = before.split()[-4:]
     picked: list[str] = []
     for word in reversed(words):
         bare = word.strip(',;:()"“”')
+        if _names_a_level([bare, *picked]) or bare in _VERSION_WORDS:
+            picked.insert(0, bare)  # "a comprehensive strategic partnership declaration", "an expanded PTA"
+            continue
         if bare != word or not bare or not bare.islower() or bare in _NOT_SUBJECT_WORDS or bare in _VERB_WORDS:
             break
         if bare.endswith(("ed", "ly")) and len(bare) > 4:

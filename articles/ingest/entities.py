@@ -870,11 +870,45 @@ def find_agreements(
         for reading in readings:
             if any(a <= reading.end and reading.start <= b for a, b in named):
                 continue  # the known agreement written there
-            finding = _finding(reading, text, vocabulary, story_countries, published_on)
-            if finding is None or finding.name in findings or _repeats(finding, findings.values()):
-                continue
-            findings[finding.name] = finding
+            read = _finding(reading, text, vocabulary, story_countries, published_on)
+            for finding in _with_each(read, reading, text, story_countries):
+                if finding.name in findings or _repeats(finding, findings.values()):
+                    continue
+                findings[finding.name] = finding
     return _once_each(list(findings.values()))
+
+
+# "visiting forces agreements with Canada and France": one with each, for the country the story is about.
+_WITH_EACH = re.compile(
+    r"\s+with\s+(?P<a>[^,;.]{3,40}?)\s+and\s+(?P<b>[^,;.]{3,40}?)(?=\s+(?:are|is|were|was|have|has|had|will|would)\b|[,;.]|$)"
+)
+
+
+def _with_each(
+    finding: AgreementFinding | None, reading: agreements.Reading, text: str, story_countries: Sequence[str]
+) -> list[AgreementFinding]:
+    if finding is None:
+        return []
+    written = text[reading.start : reading.end]
+    each = _WITH_EACH.match(text, reading.end)
+    if finding.agreement is not None or not written.endswith("s") or each is None:
+        return [finding]
+    if any(len(each[side].split()) > 3 for side in "ab"):
+        return [finding]
+    sides = [find_country_mentions(each[side]) for side in "ab"]
+    if any(len(mentions) != 1 for mentions in sides):
+        return [finding]
+    others = {mentions[0].code for mentions in sides}
+    home = next((code for code in story_countries if code not in others), None)
+    if home is None:
+        return [finding]
+    found = []
+    for mentions in sides:
+        parties = (country_by_code(home).name, country_by_code(mentions[0].code).name)
+        topics = topics_in(reading.subject)
+        name = _agreement_name(reading.kind, reading.subject, topics, parties, written)
+        found.append(replace(finding, name=name, parties=parties))
+    return found
 
 
 # Kinds that a story may call by one another's names: "the India-Australia ECTA, as the FTA is known".
@@ -918,15 +952,27 @@ def _once_each(findings: list[AgreementFinding]) -> list[AgreementFinding]:
 
 
 def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bool:
-    """Whether a new finding is one already found under another name: same kind, parties and topics."""
+    """Whether a new finding is one already found under another name: same kind and parties, and the same
+    topics, or the words of one name within the other's ("Reciprocal Access Agreement" and "Agreement
+    concerning the Facilitation of Reciprocal Access and Cooperation")."""
     topics = topics_in(finding.subject or finding.name)
+    words = _name_words(finding)
     return finding.agreement is None and any(
         other.kind == finding.kind
         and set(other.parties) == set(finding.parties)
-        and topics
-        and topics_in(other.subject or other.name) == topics
+        and (
+            (topics and topics_in(other.subject or other.name) == topics)
+            or (len(words) >= 2 and words <= _name_words(other))
+        )
         for other in found
     )
+
+
+def _name_words(finding: AgreementFinding) -> frozenset[str]:
+    """The words that tell an agreement from its pair's others: not its parties', its kind's or links."""
+    parties = {name_key(part) for party in finding.parties for part in re.split(r"[–-]", party)}
+    words = {name_key(word) for word in re.findall(r"[\w’']+", finding.name)}
+    return frozenset(words - parties - KIND_NAME_WORDS - _SMALL_WORDS - {""})
 
 
 def _instrument_sentences(text: str, lexicon: agreements.Lexicon | None = None) -> list[tuple[int, int]]:
@@ -1166,6 +1212,8 @@ def _agreement_name(
             for at, word in enumerate(subject.split())
         )
     kind_label = agreements.KIND_LABELS.get(kind, "Agreement")
+    if _is_acronym(written) and written.rstrip("s") != kind_label and not written.startswith("Mo"):
+        kind_label = written.removesuffix("s")  # "an expanded PTA" is no FTA by name; "MOU" reads "MoU"
     if kind in KINDS_NAMED_AS_WRITTEN and " " in written.strip():
         kind_label = " ".join(word.capitalize() for word in written.split())
     party_words = {name_key(part) for party in parties for part in re.split(r"[–-]", party)}
