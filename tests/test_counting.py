@@ -10,6 +10,7 @@ from articles import counting
 from articles.merging import merge_entries
 from articles.models import Article, Country, Official, Status, TaggedCountry
 from articles.signals import after_migrate
+from articles.triggers import STORY_COUNTS
 
 from .factories import country, make_article, make_official, make_user
 
@@ -96,13 +97,13 @@ def test_recount_repairs_what_was_written_without_the_triggers():
     counting.recount()
     assert kept(Country) == {"Morocco": 1}
     # Installing again is harmless, and the counts still follow writes.
-    counting.install_triggers()
+    STORY_COUNTS.install()
     make_article().countries.add(country("MA"))
     assert kept(Country) == {"Morocco": 2}
 
 
 def test_without_the_triggers_counts_stand_still_until_migrate_puts_them_back():
-    counting.uninstall_triggers()
+    STORY_COUNTS.uninstall()
     make_article().countries.add(country("IL"))
     assert kept(Country) == {}
     after_migrate(sender=None, using="default")
