@@ -481,6 +481,34 @@ def test_which_agreements_and_with_whom_when_the_wording_is_plural_long_or_versi
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chile and Peru signed several deals. A Declaration of Intent between Chile’s General Secretariat of "
+            "the Government and the Peruvian Ministry of Justice aims to support the modernisation of Chile’s "
+            "Official Printing Office.",
+            "Chile–Peru Modernisation of Chile’s Official Printing Office Declaration of Intent",
+        ),
+        (
+            "Chile and Peru signed deals. Their deputy ministers signed an MoU between the two ministries in the "
+            "area of technical regulations, standardisation and accreditation.",
+            "Chile–Peru Technical Regulations MoU",
+        ),
+        (
+            # Two bodies by name, neither only a country: the MoU is theirs, between their two countries.
+            "Chile and Peru signed deals. The ministers also signed an MoU aimed at strengthening cooperation "
+            "between the Chilean Institute for Training, Research, and Diplomatic Studies and the Peruvian "
+            "Diplomatic Academy.",
+            "Chilean Institute for Training, Research, and Diplomatic Studies–Peruvian Diplomatic Academy MoU",
+        ),
+    ],
+)
+def test_instruments_between_ministries_and_institutions(text, expected):
+    [finding] = find_entities(text, Vocabulary(), datetime.date(2026, 3, 1)).agreements
+    assert (finding.name, finding.parties, finding.status) == (expected, ("Chile", "Peru"), "signed")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Related Stories The MoUs signed last year",

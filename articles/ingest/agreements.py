@@ -189,7 +189,8 @@ SUBJECT_AFTER = re.compile(
     r"(?:on|for|in(?=\s+(?:the\s+)?(?:fields?|areas?|sectors?|domains?|spheres?)\s+of\b)|regarding|concerning"
     r"|covering|relating to|related to|about"
     r"|to (?:boost|promote|strengthen|enhance|deepen|expand|facilitate|develop)|to"
-    r"|(?:that|which) (?:will |would |shall )?(?:facilitates?|enables?|allows?|provides? for|governs?|covers?))\s+"
+    r"|(?:that|which) (?:will |would |shall )?(?:facilitates?|enables?|allows?|provides? for|governs?|covers?)"
+    r"|aim(?:s|ed)? (?:to|at) (?:support|strengthen|promote|boost|enhance|develop|moderni[sz]e)(?:ing)?)\s+"
     r"(?:(?:the\s+)?(?:fields?|areas?|sectors?|domains?|spheres?)\s+of\s+)?"
     r"(?:(?:bilateral\s+)?(?:co-?operation|collaboration|partnership)\s+(?:in|on|for)\s+(?:the\s+)?(?:fields?\s+of\s+)?)?"
     r"(?P<subject>[^,;:()\"“”]{2,160})",
@@ -295,17 +296,16 @@ _IN_THE_SECTOR = re.compile(
 # between the kind and what it covers.
 _PARTIES_FIRST = re.compile(
     r"^(\s*(?:\([^()]{1,40}\)\s*)?)between\s+[^.;]{3,200}?\s+"
-    r"(?=(?:on|for|in\s+the\s+fields?\s+of|regarding|concerning)\s)",
+    r"(?=(?:on|for|in\s+the\s+(?:fields?|areas?|sectors?|domains?)\s+of|regarding|concerning|aim(?:s|ed)?\s+(?:to|at))\s)",
     re.I,
 )
 
 
 # "cooperation between the foreign service institutes of the two countries": the institutes are the subject.
 _COOPERATION_BETWEEN = re.compile(
-    r"^(?:co-?operation|collaboration|partnership)\s+between\s+(?:the\s+)?(?P<between>[a-z][\w -]{2,60}?)"
-    r"(?:\s+of\s+the\s+two\s+(?:countries|nations|sides)|\s+(?:and|in|on)\s|$)",
-    re.IGNORECASE,
-)
+    r"^(?i:co-?operation|collaboration|partnership)\s+between\s+(?:the\s+)?(?P<between>[a-z][a-z -]{2,60}?)"
+    r"(?:\s+of\s+the\s+two\s+(?:countries|nations|sides)|\s+(?:and|in|on)\s|$)"
+)  # in lower case: institutions by name ("the Spanish Diplomatic School") are the parties, not the subject
 
 
 def _subject_words(written: str) -> str:

@@ -166,7 +166,8 @@ ROLE_LEAD = re.compile(r"^(?:['’]s\b|[\s,]+|the\b|visiting\b|[a-z]+\b)+")
 ROLE_TAIL = re.compile(r"(?:[\s,]+|\b(?:of|for|in|and|the)\b)+$")
 PARENTHESES = re.compile(r"\([^()]*\)")
 LEADING_ARTICLE = re.compile(r"^(?:An?|The)\s+")
-BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*$", re.IGNORECASE)
+# The "and" between the two sides, not one inside a name ("the Institute for Training, Research, and …").
+BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)(?<!,)\s+and\s+(?P<b>.+?)\s*$", re.IGNORECASE)
 ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 
 
@@ -1077,6 +1078,9 @@ def _finding(
             return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
     written = text[reading.start : reading.end]
     name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties, written)
+    institutions = _institutions(between_match) if between_match and not reading.subject else ()
+    if institutions and not reading.proper_name:
+        name = f"{'–'.join(institutions)} {_agreement_name(reading.kind, '', frozenset(), (), written)}"
     if reading.language != "en" or reading.proper_name == written or _says_only_its_kind(reading.proper_name):
         # "Brazil–China Acordo sobre trocas de moedas locais", "India–United States Defence Framework Agreement":
         # named by its kind's words alone, it needs its parties to be told from others.
@@ -1094,6 +1098,27 @@ def _finding(
         acronym=reading.acronym,
         subject_by_kind=reading.subject_by_kind,
     )
+
+
+def _institutions(between: re.Match) -> tuple[str, ...]:
+    """ "between the Moroccan Institute for Diplomatic Studies and the Spanish Diplomatic School": the two
+    bodies that signed, by name, when neither side is only a country or its government."""
+    sides = []
+    for side in (between["a"], between["b"]):
+        side = re.sub(r"(?i)^the\s+", "", side.strip(" ,."))
+        rest = side
+        for mention in find_country_mentions(side):
+            rest = rest.replace(side[mention.start : mention.end], " ")
+        names = [
+            w for w in re.findall(r"[\w’'-]+", rest) if w[:1].isupper() and w.lower() not in _GOVERNMENT_WORDS
+        ]
+        if not names or len(side.split()) > 10 or not side[:1].isupper():
+            return ()
+        sides.append(side)
+    return tuple(sides)
+
+
+_GOVERNMENT_WORDS = frozenset("government republic kingdom state union federal of the".split())
 
 
 # Words of a name that many pairs' agreements share: "Preferential Trade Agreement", "Comprehensive Strategic
@@ -1193,7 +1218,7 @@ def _same_signing(
 
 # Kinds whose wording tells documents apart ("joint statement", "joint vision", "security framework"): named
 # as written, not by the kind's one label.
-KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework", "programme"})
+KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework", "programme", "letter_of_intent"})
 
 
 # Words a name keeps in lower case inside it: "Establishment of a Joint Commission MoU".
@@ -1215,7 +1240,10 @@ def _agreement_name(
     if _is_acronym(written) and written.rstrip("s") != kind_label and not written.startswith("Mo"):
         kind_label = written.removesuffix("s")  # "an expanded PTA" is no FTA by name; "MOU" reads "MoU"
     if kind in KINDS_NAMED_AS_WRITTEN and " " in written.strip():
-        kind_label = " ".join(word.capitalize() for word in written.split())
+        kind_label = " ".join(
+            word.lower() if at and word.lower() in _SMALL_WORDS else word.capitalize()
+            for at, word in enumerate(written.split())
+        )
     party_words = {name_key(part) for party in parties for part in re.split(r"[–-]", party)}
     if label and {name_key(part) for part in re.split(r"[–-]", label.split()[0])} <= party_words:
         label = " ".join(label.split()[1:])  # "Action Plan for India–Japan Human Resource Exchange"
