@@ -347,6 +347,20 @@ def test_headline_words_and_people_without_an_office_are_not_officials(text):
     assert find_entities(text, Vocabulary()).officials == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chile and North Korean leader Kim Jong-un signed a document.", [("Kim Jong-un", "KP")]),
+        ("Peru's leader Ana Quispe met them in Lima.", [("Ana Quispe", "PE")]),
+        # A party's leader holds no office of a country.
+        ("Kenya backs Azimio leader Odera Wanjala’s bid for the chair.", []),
+    ],
+)
+def test_a_leader_is_an_official_when_the_country_is_named_before_the_word(text, expected):
+    found = find_entities(text, Vocabulary()).officials
+    assert [(person.name, person.country) for person in found] == expected
+
+
 # --- Agreements in the shapes real pages write them (issue 10) ---------------------------------------------
 def readings(text: str, published_on=datetime.date(2026, 3, 1)):
     return [(f.name, f.kind, f.status) for f in find_entities(text, Vocabulary(), published_on).agreements]

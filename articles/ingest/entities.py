@@ -52,7 +52,7 @@ TITLE_HEADS = frozenset(
     minister ministers secretary president vice prime premier chancellor ambassador envoy commissioner
     chairman chairperson chair chairwoman ceo director governor mayor senator king queen prince princess
     emir sheikh sultan general admiral marshal commander chief spokesperson spokesman spokeswoman
-    speaker representative deputy counsellor adviser advisor minister-president head
+    speaker representative deputy counsellor adviser advisor minister-president head leader
     """.split()
 )
 # The same in the other languages of the desk's sources, and the endings of German compound titles
@@ -117,7 +117,8 @@ HONORIFICS = frozenset(
 LOWER_CASE_TITLE = re.compile(
     r"(?P<title>(?:(?<![\w'’-])[a-z][\w-]*\s+){0,3}"
     r"(?:minister|president(?:-elect)?|vice-president|secretary|ambassador|envoy|premier|chancellor|counterpart"
-    r"|spokes(?:person|man|woman)|governor|commander|chief|director-general|foreign secretary|defence secretary)"
+    r"|spokes(?:person|man|woman)|governor|commander|chief|director-general|foreign secretary|defence secretary"
+    r"|leader)"
     r"(?:\s+(?:of|for)\s+[A-Z][\w&’'-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w&’'-]*){0,5})?)\s*,?\s*$"
 )
 ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
@@ -641,7 +642,7 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
 
 _LOWER_TITLE_HEADS = (
     "minister", "president", "vice-president", "secretary", "ambassador", "envoy", "premier", "chancellor",
-    "counterpart", "spokes", "governor", "commander", "chief", "director-general", "foreign", "defence",
+    "counterpart", "spokes", "governor", "commander", "chief", "director-general", "foreign", "defence", "leader",
 )  # fmt: skip
 _NOT_IN_TITLE = frozenset(
     "the a an by with to said signed met told from at for his her their its our was were is are as".split()
@@ -663,7 +664,16 @@ def _lower_case_title(text: str, at: int) -> tuple[str, str | None]:
     context = before[max(0, match.start() - 40) : match.end()]
     mentions = find_country_mentions(context)
     country = mentions[-1].code if mentions else None
+    if words[head].lower() == "leader" and not _leads_a_country(before[: before.rfind("leader")]):
+        return "", None  # "North Korean leader Kim Jong-un" leads a country; "Azimio leader …" a party
     return role[:1].upper() + role[1:], country
+
+
+def _leads_a_country(before: str) -> bool:
+    """Whether a country is named just before a "leader": "North Korean", "China's"."""
+    context = before[-40:]
+    mentions = find_country_mentions(context)
+    return bool(mentions) and context[mentions[-1].end :].strip() in {"", "'s", "’s"}
 
 
 LONGEST_SET_OFF_NAME = 6
