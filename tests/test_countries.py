@@ -421,6 +421,11 @@ def test_a_given_name_country_joined_to_another_country_is_a_country():
         ("Le Maroc et la France ont signé une déclaration.", {"MA", "FR"}),
         ("O Brasil e a China assinaram acordos.", {"BR", "CN"}),
         ("Maurice Okafor spoke in Lagos, Nigeria.", {"NG"}),  # a translated name that is a given name in English
+        # Scripts with spaces between words, their names as written there.
+        ("भारत और जापान ने समझौते पर हस्ताक्षर किए।", {"IN", "JP"}),
+        ("وقعت مصر و اليونان اتفاقية", {"EG", "GR"}),
+        # Their names' ASCII spellings are no country: "mSr" is Egypt's only in Arabic script.
+        ("The mSr and bhaart accounts were closed.", set()),
     ],
 )
 def test_a_story_in_another_language_gets_its_countries(text, codes):

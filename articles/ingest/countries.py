@@ -406,7 +406,8 @@ def _base_names() -> dict[str, str | None]:
                     names.setdefault(form, country.code)
     # Stories in another language should at least get their countries: pycountry ships each name translated.
     for code, translated in _translated_names():
-        for form in _forms(translated):
+        # A name in another script is looked for as written: its ASCII spelling ("mSr") is no word of any text.
+        for form in _forms(translated) if _is_latin(translated) else {_fold(translated)}:
             names.setdefault(form, code)
     for phrase in _NOT_COUNTRIES:
         for form in _forms(phrase):
@@ -416,9 +417,15 @@ def _base_names() -> dict[str, str | None]:
 
 # The languages of the desk's sources besides English, and the translated names that are also given names in
 # English news ("Maurice", "Mauricio", "Maurizio" for Mauritius).
-TRANSLATED_LANGUAGES = ("de", "fr", "es", "pt", "it", "id", "nl")
+# Hindi, Arabic and Russian too, whose scripts put spaces between words; a name inflected or written without
+# spaces (Tamil "இந்தியாவும்", Chinese) is not read.
+TRANSLATED_LANGUAGES = ("de", "fr", "es", "pt", "it", "id", "nl", "hi", "ar", "ru")
 _TRANSLATED_EXCLUDED = frozenset({"MU"})
 TRANSLATED_MIN_CHARS = 5
+
+
+def _is_latin(name: str) -> bool:
+    return unicodedata.name(name[:1], "").startswith("LATIN")
 
 
 def _translated_names() -> list[tuple[str, str]]:
