@@ -628,6 +628,12 @@ STORY = "Chile and Peru signed a fisheries accord in Lima on Monday, the ministr
             (2025, 5, 14),
         ),
         ("Fisheries pact signed\nAtualizado em 13.05.2025 09h25\n", (2025, 5, 13)),
+        # Month names in the desk's other languages.
+        ("Pacto pesqueiro assinado\nPublicado em 12 de maio de 2024\n", (2024, 5, 12)),
+        ("Fischereiabkommen unterzeichnet\nVeröffentlicht am 7. Dezember 2026\n", (2026, 12, 7)),
+        ("Accord de pêche signé\n5 décembre 2025\n", (2025, 12, 5)),
+        ("Perjanjian perikanan\nDiterbitkan 3 Agustus 2024\n", (2024, 8, 3)),
+        ("Pacto pesqueiro assinado\nAtualizado em 1 de set. de 2023\n", (2023, 9, 1)),
         # United States time zones write the month first.
         ("Fisheries pact signed\n\n07/10/2021 | 04:38am EDT\n", (2021, 7, 10)),
         # A credit line in brackets and a timestamp with its clock time stand anywhere in the story.

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.dates import get_month_names
 from dateutil import parser as dateutil_parser
 
 
@@ -41,7 +42,27 @@ class Candidate:
 
 
 _INFO = dateutil_parser.parserinfo()
+# The month names of the desk's other languages, from the Unicode CLDR (Babel): "12 de maio de 2024",
+# "7. Dezember 2026", "5 décembre 2025". Names in full, and short forms only with their full stop ("set."),
+# since some are English words ("set", "out").
+OTHER_LANGUAGES = ("pt", "es", "fr", "de", "id")
+
+
+def _foreign_months() -> dict[str, int]:
+    english = {name for names in _INFO.MONTHS for name in names}
+    found: dict[str, int] = {}
+    for language in OTHER_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=language).items():
+                name = name.lower()
+                if (width == "wide" or name.endswith(".")) and name.rstrip(".") not in english:
+                    found.setdefault(name, number)
+    return found
+
+
+FOREIGN_MONTHS = _foreign_months()
 _MONTH_NAMES = sorted({name for names in _INFO.MONTHS for name in names}, key=len, reverse=True)
+_FOREIGN_MONTH = "|".join(re.escape(name) for name in sorted(FOREIGN_MONTHS, key=len, reverse=True))
 _WEEKDAY_NAMES = sorted({name for names in _INFO.WEEKDAYS for name in names}, key=len, reverse=True)
 MONTH = rf"(?:{'|'.join(_MONTH_NAMES)})\.?"
 # The names written in full ("January", "Monday"), for the other modules' rules: one list, dateutil's.
@@ -55,7 +76,8 @@ _TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?
 DATE = re.compile(
     rf"(?<![\w-])(?:{_WEEKDAY}\s+)?"
     rf"(?P<date>{DAY}\s+{MONTH},?\s+{_YEAR}|{MONTH}\s+{DAY},?\s+{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}([/.-])\d{{1,2}}\2{_YEAR})(?![\w-])",
+    rf"|\d{{1,2}}([/.-])\d{{1,2}}\2{_YEAR}"
+    rf"|(?P<day>\d{{1,2}})(?:º|\.)?\s+(?:de\s+)?(?P<month>{_FOREIGN_MONTH})\s+(?:de\s+)?(?P<year>{_YEAR}))(?![\w-])",
     re.IGNORECASE,
 )
 # Labels that say what a date is. "Updated" is weaker than "published": the story was written before.
@@ -94,6 +116,11 @@ DATE_LINE_MAX_CHARS = 120
 DATE_LINE_MAX_WORDS = 6
 
 
+_FOREIGN_DATE = re.compile(
+    rf"(?P<day>\d{{1,2}})(?:º|\.)?\s+(?:de\s+)?(?P<month>{_FOREIGN_MONTH})\s+(?:de\s+)?(?P<year>{_YEAR})", re.I
+)
+
+
 @functools.lru_cache(maxsize=1024)
 def read_date(written: str, *, month_first: bool = False) -> datetime.date | None:
     """The date dateutil reads in a span DATE found; None for an impossible one (30 February).
@@ -101,6 +128,13 @@ def read_date(written: str, *, month_first: bool = False) -> datetime.date | Non
     Numbers alone are read day first ("13/05/2025", "04-07-2024"), as outside the United States.
     """
     numeric = _NUMERIC.fullmatch(written.strip()) is not None
+    if foreign := _FOREIGN_DATE.fullmatch(written.strip()):
+        try:
+            return datetime.date(
+                int(foreign["year"]), FOREIGN_MONTHS[foreign["month"].lower()], int(foreign["day"])
+            )
+        except ValueError:
+            return None
     try:
         return dateutil_parser.parse(written, dayfirst=numeric and not month_first).date()
     except (ValueError, OverflowError):
