@@ -498,6 +498,34 @@ def test_which_agreements_and_with_whom_when_the_wording_is_plural_long_or_versi
     ("text", "expected"),
     [
         (
+            # A loose "pact" on what an MoU covered, later in the story, is that MoU; and the two countries named
+            # together are its parties, not a third the sentence mentions.
+            "Chile and Peru on Thursday signed three agreements, including an MoU on defence and military "
+            "cooperation, and spoke of the war in Ukraine. The ministers also signed a defence and military "
+            "cooperation pact.",
+            [("Chile–Peru Defence MoU", "mou", "signed")],
+        ),
+        (
+            # "the agreement on the pipeline": the one named before.
+            "Chile and Peru signed agreements on a gas pipeline project on Monday. The feasibility study of the "
+            "agreement on the pipeline would be concluded by July.",
+            [("Chile–Peru Gas Pipeline Project Agreement", "agreement", "signed")],
+        ),
+        (
+            # Where it reaches is not what it covers.
+            "Chile and Peru signed an agreement on a gas pipeline. The pact extends to Bolivia and Europe.",
+            [("Chile–Peru Gas Pipeline Agreement", "agreement", "signed")],
+        ),
+    ],
+)
+def test_one_agreement_said_again_loosely_is_one(text, expected):
+    assert readings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
             "Chile and Peru signed several deals. A Declaration of Intent between Chile’s General Secretariat of "
             "the Government and the Peruvian Ministry of Justice aims to support the modernisation of Chile’s "
             "Official Printing Office.",

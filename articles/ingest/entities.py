@@ -882,8 +882,10 @@ def find_agreements(
             if any(a <= reading.end and reading.start <= b for a, b in named):
                 continue  # the known agreement written there
             read = _finding(reading, text, vocabulary, story_countries, published_on)
+            # "the agreement on the pipeline": one the story has named, when its words are that one's.
+            definite = text[max(0, reading.start - 4) : reading.start].lower() == "the "
             for finding in _with_each(read, reading, text, story_countries):
-                if finding.name in findings or _repeats(finding, findings.values()):
+                if finding.name in findings or _repeats(finding, findings.values(), definite):
                     continue
                 findings[finding.name] = finding
     return _once_each(list(findings.values()))
@@ -962,18 +964,20 @@ def _once_each(findings: list[AgreementFinding]) -> list[AgreementFinding]:
     return [f for f in findings if f not in dropped]
 
 
-def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bool:
+def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding], definite: bool = False) -> bool:
     """Whether a new finding is one already found under another name: same kind and parties, and the same
     topics, or the words of one name within the other's ("Reciprocal Access Agreement" and "Agreement
     concerning the Facilitation of Reciprocal Access and Cooperation")."""
     topics = topics_in(finding.subject or finding.name)
     words = _name_words(finding)
+    # "a defence cooperation pact" beside the story's "MoU on defence cooperation" is that MoU, said loosely.
+    loose = finding.kind == "agreement"
     return finding.agreement is None and any(
-        other.kind == finding.kind
-        and set(other.parties) == set(finding.parties)
+        (other.kind == finding.kind or (loose and other.kind not in TRADE_KINDS))
+        and (set(other.parties) == set(finding.parties) or ((loose or definite) and not finding.parties))
         and (
             (topics and topics_in(other.subject or other.name) == topics)
-            or (len(words) >= 2 and words <= _name_words(other))
+            or (len(words) >= (1 if definite else 2) and words <= _name_words(other))
         )
         for other in found
     )
@@ -1079,6 +1083,8 @@ def _finding(
     before = sentence[: reading.start - offset]
     between_match = BETWEEN.search(after) or BETWEEN.search(before)
     parties = _parties(between_match.group(0) if between_match else "", story_countries, sentence)
+    if reading.subject and not reading.proper_name and _only_places(reading.subject):
+        return None  # "… the countries crossed, and Europe": where, not what it covers
     topics = topics_in(reading.proper_name or reading.subject)
     evidence = " ".join(sentence.split())
     # A subject in another language has no topics to tell one signing from another: never the same by them.
@@ -1108,6 +1114,16 @@ def _finding(
         acronym=reading.acronym,
         subject_by_kind=reading.subject_by_kind,
     )
+
+
+_REGIONS = frozenset("europe africa asia america americas oceania middle east region gulf the".split())
+
+
+def _only_places(subject: str) -> bool:
+    rest = subject
+    for mention in reversed(find_country_mentions(subject)):
+        rest = rest[: mention.start] + " " + rest[mention.end :]
+    return all(word.lower() in _REGIONS for word in rest.split())
 
 
 def _institutions(between: re.Match) -> tuple[str, ...]:
@@ -1197,14 +1213,22 @@ def _parties(between: str, story_countries: Sequence[str], context: str) -> tupl
                 sides.append(side)
         else:
             return tuple(sides)
-    nearby = []
+    nearby, first_two_joined, previous_end = [], False, 0
     for mention in find_country_mentions(context):
         if mention.code in story_countries and mention.code not in nearby:
             nearby.append(mention.code)
+            if len(nearby) == 2:
+                first_two_joined = _JOINED.fullmatch(context, previous_end, mention.start) is not None
+            previous_end = mention.end
+    if len(nearby) > 2 and first_two_joined:
+        nearby = nearby[:2]  # "India and Cyprus signed …, as well as the war in Ukraine": the two named together
     codes = nearby if len(nearby) >= 2 else list(story_countries)
     if len(codes) != 2:
         return ()
     return tuple(country_by_code(code).name for code in codes)
+
+
+_JOINED = re.compile(r"\s*(?:and|&|,)\s*(?:the\s+)?")
 
 
 def _same_signing(
@@ -1247,7 +1271,7 @@ def _agreement_name(
             for at, word in enumerate(subject.split())
         )
     kind_label = agreements.KIND_LABELS.get(kind, "Agreement")
-    if _is_acronym(written) and written.rstrip("s") != kind_label and not written.startswith("Mo"):
+    if _is_acronym(written) and written.removesuffix("s").upper() != kind_label.upper():
         kind_label = written.removesuffix("s")  # "an expanded PTA" is no FTA by name; "MOU" reads "MoU"
     if kind in KINDS_NAMED_AS_WRITTEN and " " in written.strip():
         kind_label = " ".join(
