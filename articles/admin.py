@@ -33,7 +33,7 @@ from simple_history.models import to_historic
 from . import publishing, review
 from .merging import MergeError, merge_entries, plan_merge
 from .models import (
-    TAG_THROUGH,
+    VOCABULARIES,
     Agreement,
     AgreementAlias,
     AgreementEvent,
@@ -235,7 +235,8 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         unreviewed, unsure = Q(), Q()
-        for through in TAG_THROUGH.values():
+        for vocabulary in VOCABULARIES:
+            through = vocabulary.through
             tags = through.objects.filter(content_object=OuterRef("pk"))
             unreviewed |= Q(Exists(tags.filter(tag__needs_review=True)))
             unreviewed |= Q(Exists(tags.filter(tag__aliases__needs_review=True)))
@@ -259,8 +260,8 @@ class EntriesForm(forms.Form):
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, through in TAG_THROUGH.items():
-            tag = through._meta.get_field("tag")
+        for vocabulary in VOCABULARIES:
+            name, tag = vocabulary.field, vocabulary.through._meta.get_field("tag")
             self.fields[name] = forms.ModelMultipleChoiceField(
                 tag.related_model.objects.all(),
                 required=False,
@@ -269,7 +270,7 @@ class EntriesForm(forms.Form):
             )
 
     def clean(self):
-        if not any(self.cleaned_data.get(name) for name in TAG_THROUGH):
+        if not any(self.cleaned_data.get(vocabulary.field) for vocabulary in VOCABULARIES):
             raise ValidationError("Choose at least one country, official or agreement.")
         return self.cleaned_data
 
@@ -453,7 +454,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def _change_entries(self, request, queryset, chosen, *, adding: bool):
         article_ids = list(queryset.values_list("pk", flat=True))
         changes = defaultdict(list)  # story id -> admin-log messages
-        for name, through in TAG_THROUGH.items():
+        for vocabulary in VOCABULARIES:
+            name, through = vocabulary.field, vocabulary.through
             entries = {entry.pk: entry for entry in chosen[name]}
             if not entries:
                 continue
@@ -567,10 +569,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def _review_action(self, request):
         action, kind, pk = (request.POST.get(name, "") for name in ("action", "kind", "pk"))
         handlers = {"story": {"accept_headline": (Article, "change", self._accept_headline)}}
-        for through in TAG_THROUGH.values():
-            entry_model = through.tag_model()
-            alias_model = review.alias_model(entry_model)
-            handlers[entry_model._meta.model_name] = {
+        for vocabulary in VOCABULARIES:
+            through, entry_model, alias_model = vocabulary.through, vocabulary.entry, vocabulary.alias
+            handlers[vocabulary.parameter] = {
                 "accept_tag": (through, "change", self._accept_tag),
                 "remove_tag": (through, "delete", self._remove_tag),
                 "accept_entry": (entry_model, "change", self._accept_entry),
