@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from itertools import pairwise
 
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -25,6 +26,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
@@ -502,15 +504,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     # History and preview
 
+    # simple-history's list carries one inline style attribute; the Content-Security-Policy allows that one exact
+    # attribute here (by its hash), and still no other inline style or script.
+    @method_decorator(csp_update({"style-src-attr": ["'unsafe-hashes'", HISTORY_LIST_STYLE]}))
     def history_view(self, request, object_id, extra_context=None):
         admin_log = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=unquote(object_id)
         ).select_related("user")
-        response = super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
-        # simple-history's list carries one inline style attribute; the Content-Security-Policy allows that one
-        # exact attribute here (by its hash), and still no other inline style or script.
-        response._csp_update = {"style-src-attr": ["'unsafe-hashes'", HISTORY_LIST_STYLE]}
-        return response
+        return super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
@@ -652,7 +653,7 @@ class AliasFormSet(forms.BaseInlineFormSet):
         entry = self.instance
         kept = {}  # folded name -> form, for every alias the entry keeps
         for form in self.forms:
-            if not form.cleaned_data.get("name") or self._should_delete_form(form):
+            if not form.cleaned_data.get("name") or form.cleaned_data.get("DELETE"):
                 continue
             key = name_key(form.cleaned_data["name"])
             if key in kept:

@@ -1,15 +1,18 @@
 """The private Django and taggit APIs the app leans on, each here with why it is worth it.
 
-Everything else uses public APIs. Each helper below names what it relies on; tests/test_internals.py checks each
-one, so that an upgrade of Django or taggit that changes one fails there, by name, before anything subtler does.
+Everything else uses public APIs (the underscored names elsewhere are documented ones: Model._meta,
+Model._base_manager, simple-history's instance._change_reason). Each helper below names what it relies on;
+tests/test_internals.py checks each one, so that an upgrade of Django or taggit that changes one fails there,
+by name, before anything subtler does.
 """
 
 from django.db.models import QuerySet
+
+# Undocumented, but what QuerySet builds model instances with; a list's iterable extends it (articles/lists.py).
 from django.db.models.query import ModelIterable
 from django.db.models.sql.where import WhereNode
 from taggit.managers import _TaggableManager
 
-# Undocumented, but what QuerySet builds model instances with; a list's iterable extends it (articles/lists.py).
 __all__ = ["ModelIterable", "TagManager", "has_one_table", "with_iterable", "without_filters"]
 
 

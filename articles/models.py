@@ -98,7 +98,7 @@ class Entry(TagBase):
         entry = cls.objects.filter(slug=slug).first()
         if entry is not None:
             return entry, False
-        alias = cls.aliases.rel.related_model.objects.filter(former_slug=slug).select_related("entry").first()
+        alias = cls.vocabulary().alias.objects.filter(former_slug=slug).select_related("entry").first()
         if alias is None:
             raise cls.DoesNotExist(slug)
         return alias.entry, True

@@ -25,7 +25,7 @@ def entry_models() -> list[type]:
 
 
 def alias_model(entry_model: type) -> type:
-    return entry_model.aliases.rel.related_model
+    return entry_model.vocabulary().alias
 
 
 def tags_to_review(through: type) -> QuerySet:
@@ -79,7 +79,7 @@ def queue() -> dict[str, list[Part]]:
         tags.append(Part(kind, rows, _total(waiting, rows)))
     for model in entry_models():
         kind = model._meta.model_name
-        through = getattr(Article, model.article_field).through
+        through = model.vocabulary().through
         # Sliced prefetch: Django limits each entry's stories with a window function, in one query.
         sources = (
             through.objects.select_related("content_object")

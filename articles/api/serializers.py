@@ -346,7 +346,7 @@ class EntryInputSerializer(StrictModelSerializer):
         return by_key
 
     def _alias_model(self):
-        return self.Meta.model.aliases.rel.related_model
+        return self.Meta.model.vocabulary().alias
 
     @transaction.atomic
     def create(self, validated_data):
