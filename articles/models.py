@@ -1,4 +1,9 @@
-"""Articles and the three editor-managed vocabularies: countries, officials, agreements."""
+"""Articles and the three editor-managed vocabularies (countries, officials, agreements): the schema, the one
+registry of the vocabularies (VOCABULARIES), and the querysets every page, feed, sitemap and API answer composes.
+
+How lists are drawn fast lives in articles/lists.py, the private Django and taggit APIs in articles/internals.py,
+a version's tags in articles/versions.py.
+"""
 
 import datetime
 import uuid
