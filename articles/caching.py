@@ -1,8 +1,8 @@
 """Caching for the reader site and the API, keyed by one number that every write moves on.
 
-- `generation()` is that number: one row (CacheGeneration), read once per request. Database triggers, which
-  `install_triggers` creates after every migrate, move it on for any insert, update or delete on the stories,
-  their tags, the vocabularies and their aliases. So every way of writing counts (an edit, a publish, a merge,
+- `generation()` is that number: one row (CacheGeneration), read once per request. Database triggers
+  (articles/triggers.py) move it on for any insert, update or delete on the stories, their tags, the
+  vocabularies and their aliases. So every way of writing counts (an edit, a publish, a merge,
   an import, the admin's bulk actions, QuerySet.update(), raw SQL from outside Django), and the new number
   becomes visible exactly when the change does: the next request looks under a new key and sees the change.
 - On PostgreSQL the number moves at commit, not at the write: each write statement only marks its transaction
@@ -51,7 +51,6 @@ from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from . import triggers
 from .internals import has_one_table, without_filters
 from .models import VOCABULARIES, Agreement, AgreementEvent, Article, CacheGeneration
 
@@ -168,7 +167,7 @@ def _last_known() -> str | None:
 
 # PostgreSQL: the transaction's count of write statements so far, kept as a setting local to the transaction.
 MARKS_SETTING = "articles.cache_marks"
-MARK_TABLE = "articles_cachegeneration_mark"
+MARK_TABLE = f"{CacheGeneration._meta.db_table}_mark"
 
 
 def _read_generation(using: str = "default") -> str | None:
@@ -202,72 +201,6 @@ def bump(using: str = "default") -> int:
         if not rows.update(number=Greatest(F("number") + 1, Value(clock, output_field=BigIntegerField()))):
             rows.create(number=clock)
         return rows.get().number
-
-
-def install_triggers(using: str = "default") -> None:
-    """Create the triggers that move the number on; safe to run again (after every migrate)."""
-    connection = connections[using]
-    generation_table = connection.ops.quote_name(CacheGeneration._meta.db_table)
-    # Only the tables there are: migrated back to before 0014, agreements have no events yet.
-    existing = set(connection.introspection.table_names())
-    watched = [model for model in WATCHED if model._meta.db_table in existing]
-    statements = []
-    if connection.vendor == "sqlite":
-        # SQLite has row triggers only, one event each; updating a one-row table is cheap enough per row.
-        for model in watched:
-            table = model._meta.db_table
-            for event in ("INSERT", "UPDATE", "DELETE"):
-                statements.append(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_cache_generation "
-                    f"AFTER {event} ON {connection.ops.quote_name(table)} "
-                    f"BEGIN UPDATE {generation_table} SET number = number + 1; END"
-                )
-    elif connection.vendor == "postgresql":
-        statements += [
-            # Unlogged: a mark lives only as long as its transaction, and is of no use after a crash.
-            f"CREATE UNLOGGED TABLE IF NOT EXISTS {MARK_TABLE} (txid bigint PRIMARY KEY, mark bigint NOT NULL)",
-            # After each write statement (not each row: a merge moves thousands of tags in one UPDATE): count
-            # it, and mark the transaction. The mark's event is queued after every event the statement queued,
-            # its foreign-key checks included.
-            "CREATE OR REPLACE FUNCTION articles_next_cache_generation() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "DECLARE mark bigint := coalesce(nullif(current_setting("
-            f"'{MARKS_SETTING}', true), ''), '0')::bigint + 1; "
-            f"BEGIN PERFORM set_config('{MARKS_SETTING}', mark::text, true); "
-            f"INSERT INTO {MARK_TABLE} (txid, mark) VALUES (txid_current(), mark) "
-            "ON CONFLICT (txid) DO UPDATE SET mark = EXCLUDED.mark; "
-            "RETURN NULL; END $$",
-            # At commit, deferred events run in the order they were queued; the latest mark's is the last
-            # one, and only it moves the number on.
-            "CREATE OR REPLACE FUNCTION articles_commit_cache_generation() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN IF NEW.mark::text = current_setting('{MARKS_SETTING}', true) THEN "
-            f"UPDATE {generation_table} SET number = number + 1; "
-            f"DELETE FROM {MARK_TABLE} WHERE txid = NEW.txid; "
-            "END IF; RETURN NULL; END $$",
-            f"DROP TRIGGER IF EXISTS {MARK_TABLE}_commit ON {MARK_TABLE}",
-            f"CREATE CONSTRAINT TRIGGER {MARK_TABLE}_commit AFTER INSERT OR UPDATE ON {MARK_TABLE} "
-            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION articles_commit_cache_generation()",
-        ]
-        for model in watched:
-            table = model._meta.db_table
-            statements += [
-                f"DROP TRIGGER IF EXISTS {table}_cache_generation ON {connection.ops.quote_name(table)}",
-                f"CREATE TRIGGER {table}_cache_generation "
-                f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {connection.ops.quote_name(table)} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION articles_next_cache_generation()",
-            ]
-    triggers.run(using, statements)
-
-
-def uninstall_triggers(using: str = "default") -> None:
-    """Drop the triggers (before the generation table goes, when migration 0006 is reversed)."""
-    triggers.drop(
-        using,
-        suffix="_cache_generation",
-        functions=["articles_next_cache_generation", "articles_commit_cache_generation"],
-    )
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        triggers.run(using, [f"DROP TABLE IF EXISTS {MARK_TABLE}"])
 
 
 @functools.cache

@@ -8,7 +8,8 @@ the vocabulary growing as it goes, and each finding is matched to at most one ex
   expected spellings are the same person: the same words in any order ("SATO Kenji", "Kenji Sato"), or the
   same surname with the same or no given name. A second finding for a person already matched is a duplicate,
   and counts as a false tag;
-- an agreement when one of the expected keys ("reciprocal access") is in its name or subject.
+- an agreement when one of the expected keys ("reciprocal access") is in its name or subject, its last word
+  singular or plural ("foreign service institute" is in "Foreign Service Institutes MoU").
 Nothing here touches the database: the command hands in the vocabulary.
 """
 
@@ -161,6 +162,12 @@ def _score(expected: Sequence, found: Sequence, matches) -> tuple[Tally, list[st
     return Tally(len(taken), len(false_tags), len(missed)), missed, false_tags
 
 
+def _holds_key(text: str, key: str) -> bool:
+    return f" {name_key(key)} " in f" {text} " or any(
+        f" {name_key(key)}{end} " in f" {text} " for end in ("s", "es")
+    )
+
+
 def _label(fact) -> str:
     return fact if isinstance(fact, str) else fact[0]
 
@@ -196,7 +203,7 @@ def score_page(page: Page, findings: Findings, date: datetime.date | None) -> Pa
             "agreements",
             page.agreements,
             agreements,
-            lambda fact, text: any(f" {name_key(key)} " in f" {text} " for key in fact[1]),
+            lambda fact, text: any(_holds_key(text, key) for key in fact[1]),
         ),
     ):
         tally, missed, false_tags = _score(expected, found, matches)

@@ -1,4 +1,4 @@
-"""Signal wiring for the cache (articles/caching.py): request boundaries, and the triggers after migrate.
+"""Signal wiring for the cache (articles/caching.py) and the triggers (articles/triggers.py) around migrate.
 
 Writes need no signal here: database triggers move the cache generation on, which also catches the writes
 that send no signals (bulk_create, QuerySet.update(), the admin's bulk actions, raw SQL).
@@ -8,39 +8,32 @@ from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.models.signals import post_migrate, pre_migrate
 
-from . import caching, counting, search, triggers
-from .models import CacheGeneration, Country
+from . import caching, triggers
+from .models import CacheGeneration
 
 
 def after_migrate(sender, using, **kwargs):
-    """(Re)create the triggers, which SQLite drops with a rebuilt table, recount, and start a new generation.
+    """Put back the triggers that are missing or changed (repairing what they keep), and start a new generation.
 
-    Deploys run migrate, so pages cached by the old code (old templates) are not served by the new.
+    Deploys run migrate, so pages cached by the old code (old templates) are not served by the new. A migrate
+    that changed nothing finds every trigger in place and neither writes one nor recounts.
     """
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        columns = {
-            column.name
-            for column in connection.introspection.get_table_description(cursor, Country._meta.db_table)
-        }
-    search.install_sqlite_index(using)
-    if "story_count" in columns:  # not migrated back to before 0008
-        counting.install_triggers(using)
-        counting.recount(using)
-    if CacheGeneration._meta.db_table not in connection.introspection.table_names():
-        return  # migrated back to before 0006
-    caching.install_triggers(using)
-    caching.bump(using)
+    triggers.ensure(using)
+    if CacheGeneration._meta.db_table in connections[using].introspection.table_names():
+        caching.bump(using)  # not when migrated back to before 0006
 
 
-def before_migrate(sender, using, **kwargs):
-    """Drop the app's SQLite triggers, which after_migrate puts back.
+def before_migrate(sender, using, plan=None, **kwargs):
+    """On SQLite, drop the triggers before this app's migrations run; after_migrate puts them back.
 
     SQLite changes a table by building a new one and renaming it into place; a trigger on another table that
     names the old one then fails the rename ("error in trigger …: no such table: main.articles_article"), so a
     migration that adds a column to stories would fail on any database that has been migrated before.
     """
-    triggers.drop_sqlite(using, table_prefix="articles_")
+    if connections[using].vendor != "sqlite":
+        return
+    if any(migration.app_label == sender.label for migration, _backwards in plan or ()):
+        triggers.uninstall(using)
 
 
 def connect(app_config):

@@ -17,6 +17,7 @@ from articles import caching
 from articles.importing import Importer
 from articles.merging import merge_entries
 from articles.models import Article, CacheGeneration, Status, TaggedCountry
+from articles.triggers import CACHE_GENERATION
 
 from .conftest import seed_path
 from .factories import country, import_bytes, make_article, make_official, make_staff, make_user
@@ -268,7 +269,7 @@ def test_a_database_that_lost_its_generation_row_starts_a_new_one(client):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_installing_the_triggers_again_changes_nothing():
-    caching.install_triggers()
+    CACHE_GENERATION.install()
     before = int(caching.generation())
     make_article()
     # One story, one row, committed: a second set of triggers would count it twice.

@@ -1,6 +1,7 @@
 """Each entry's `story_count` follows every way of writing, on both databases (articles/counting.py)."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
@@ -10,6 +11,7 @@ from articles import counting
 from articles.merging import merge_entries
 from articles.models import Article, Country, Official, Status, TaggedCountry
 from articles.signals import after_migrate
+from articles.triggers import STORY_COUNTS
 
 from .factories import country, make_article, make_official, make_user
 
@@ -96,19 +98,29 @@ def test_recount_repairs_what_was_written_without_the_triggers():
     counting.recount()
     assert kept(Country) == {"Morocco": 1}
     # Installing again is harmless, and the counts still follow writes.
-    counting.install_triggers()
+    STORY_COUNTS.install()
     make_article().countries.add(country("MA"))
     assert kept(Country) == {"Morocco": 2}
 
 
 def test_without_the_triggers_counts_stand_still_until_migrate_puts_them_back():
-    counting.uninstall_triggers()
+    STORY_COUNTS.uninstall()
     make_article().countries.add(country("IL"))
     assert kept(Country) == {}
     after_migrate(sender=None, using="default")
     assert kept(Country) == {"Israel": 1}
     make_article().countries.add(country("IL"))
     assert kept(Country) == {"Israel": 2} == counted(Country)
+
+
+def test_a_migrate_that_changes_nothing_neither_writes_a_trigger_nor_recounts():
+    make_article().countries.add(country("MA"))
+    with CaptureQueriesContext(connection) as queries:
+        call_command("migrate", verbosity=0)
+    assert not [query for query in queries if query["sql"].split()[0].upper() in ("CREATE", "DROP", "COMMENT")]
+    assert not [query for query in queries if "story_count" in query["sql"]]
+    make_article().countries.add(country("MA"))
+    assert kept(Country) == {"Morocco": 2} == counted(Country)
 
 
 @pytest.mark.parametrize(

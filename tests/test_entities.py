@@ -347,6 +347,20 @@ def test_headline_words_and_people_without_an_office_are_not_officials(text):
     assert find_entities(text, Vocabulary()).officials == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chile and North Korean leader Kim Jong-un signed a document.", [("Kim Jong-un", "KP")]),
+        ("Peru's leader Ana Quispe met them in Lima.", [("Ana Quispe", "PE")]),
+        # A party's leader holds no office of a country.
+        ("Kenya backs Azimio leader Odera Wanjala’s bid for the chair.", []),
+    ],
+)
+def test_a_leader_is_an_official_when_the_country_is_named_before_the_word(text, expected):
+    found = find_entities(text, Vocabulary()).officials
+    assert [(person.name, person.country) for person in found] == expected
+
+
 # --- Agreements in the shapes real pages write them (issue 10) ---------------------------------------------
 def readings(text: str, published_on=datetime.date(2026, 3, 1)):
     return [(f.name, f.kind, f.status) for f in find_entities(text, Vocabulary(), published_on).agreements]
@@ -392,6 +406,120 @@ def test_a_list_of_instruments_is_one_agreement_for_each_subject():
 )
 def test_each_kind_of_wording_gives_the_agreement_and_what_happened_to_it(text, expected):
     assert readings(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # What the instruments the sentence before reported cover, said with "was on" and "were for".
+            "Peru and Chile have inked an agreement and two memoranda of understanding during the visit. The "
+            "agreement was on exemption from visa requirement for holders of diplomatic passports, while the MoUs "
+            "were for the establishment of a joint commission and for cooperation between the diplomatic "
+            "academies of the two countries.",
+            [
+                ("Peru–Chile Exemption from Visa Requirement Agreement", "agreement", "signed"),
+                ("Peru–Chile Establishment of a Joint Commission MoU", "mou", "signed"),
+                ("Peru–Chile Diplomatic Academies MoU", "mou", "signed"),
+            ],
+        ),
+        (
+            "Chile and Peru signed an arrangement that will facilitate sharing of fisheries data between navies.",
+            [("Chile–Peru Sharing of Fisheries Data Arrangement", "arrangement", "signed")],
+        ),
+        (
+            # A named initiative launched; not one that names an event.
+            "Chile and Peru launched the Chile–Peru Space Data Initiative in Lima. Their ministers spoke at the "
+            "Pacific Investment Initiative Forum.",
+            [("Chile–Peru Space Data Initiative", "initiative", "announced")],
+        ),
+        (
+            "Chile and Peru adopted an economic cooperation programme for the period up to 2030.",
+            [("Chile–Peru Economic Cooperation Programme", "programme", "signed")],
+        ),
+        (
+            "Chile and Peru issued a Joint Leaders’ Statement on Monday.",
+            [("Chile–Peru Joint Leaders’ Statement", "declaration", "signed")],
+        ),
+        (
+            # One instrument for another: its terms of reference, a roadmap to carry it out.
+            "Chile and Peru signed the terms of reference (ToR) for a CEPA on Thursday.",
+            [("Chile–Peru CEPA Terms of Reference", "terms_of_reference", "signed")],
+        ),
+        (
+            "Their ministers talked about a roadmap for implementing an MoU between Chile and Peru.",
+            [("Chile–Peru MoU Implementation Roadmap", "roadmap", "negotiating")],
+        ),
+        (
+            # What the named one is, not a second agreement.
+            "The Chile-Peru FTA signed in 2015 is a comprehensive agreement that covers a range of areas.",
+            [("Chile–Peru Trade FTA", "fta", "signed")],
+        ),
+    ],
+)
+def test_what_instruments_cover_said_in_a_clause_of_their_own(text, expected):
+    assert readings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # Plural instruments with two countries: one with each, for the country the story is about.
+            "Chile and Japan signed a pact on Monday. Talks for visiting forces agreements with Canada and "
+            "France are also underway.",
+            [
+                ("Chile–Canada Visiting Forces Agreement", "agreement", "negotiating"),
+                ("Chile–France Visiting Forces Agreement", "agreement", "negotiating"),
+            ],
+        ),
+        (
+            # A formal title and its short name are one agreement.
+            "Chile and Peru signed the Agreement concerning the Facilitation of Reciprocal Access and "
+            "Cooperation on Monday. The Chile-Peru Reciprocal Access Agreement was signed by both ministers.",
+            [("Chile–Peru Facilitation of Reciprocal Access and Cooperation Agreement", "agreement", "signed")],
+        ),
+        (
+            "The deal builds on a comprehensive strategic partnership declaration signed between Chile and Peru.",
+            [("Chile–Peru Comprehensive Strategic Partnership Declaration", "declaration", "signed")],
+        ),
+        (
+            # Which version, and the acronym as written: a PTA is no FTA by name.
+            "An expanded PTA was subsequently signed by Chile and Peru in September 2016.",
+            [("Chile–Peru Expanded PTA", "fta", "signed")],
+        ),
+    ],
+)
+def test_which_agreements_and_with_whom_when_the_wording_is_plural_long_or_versioned(text, expected):
+    assert readings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chile and Peru signed several deals. A Declaration of Intent between Chile’s General Secretariat of "
+            "the Government and the Peruvian Ministry of Justice aims to support the modernisation of Chile’s "
+            "Official Printing Office.",
+            "Chile–Peru Modernisation of Chile’s Official Printing Office Declaration of Intent",
+        ),
+        (
+            "Chile and Peru signed deals. Their deputy ministers signed an MoU between the two ministries in the "
+            "area of technical regulations, standardisation and accreditation.",
+            "Chile–Peru Technical Regulations MoU",
+        ),
+        (
+            # Two bodies by name, neither only a country: the MoU is theirs, between their two countries.
+            "Chile and Peru signed deals. The ministers also signed an MoU aimed at strengthening cooperation "
+            "between the Chilean Institute for Training, Research, and Diplomatic Studies and the Peruvian "
+            "Diplomatic Academy.",
+            "Chilean Institute for Training, Research, and Diplomatic Studies–Peruvian Diplomatic Academy MoU",
+        ),
+    ],
+)
+def test_instruments_between_ministries_and_institutions(text, expected):
+    [finding] = find_entities(text, Vocabulary(), datetime.date(2026, 3, 1)).agreements
+    assert (finding.name, finding.parties, finding.status) == (expected, ("Chile", "Peru"), "signed")
 
 
 @pytest.mark.parametrize(

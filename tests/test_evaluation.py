@@ -83,6 +83,21 @@ def test_two_findings_that_fit_two_facts_each_take_one():
 
 
 @pytest.mark.parametrize(
+    ("name", "right"),
+    [
+        ("Ghana–India Foreign Service Institutes MoU", True),
+        ("Ghana–India Foreign Service Institute MoU", True),
+        ("Ghana–India Foreign Service Institution MoU", False),
+        ("Ghana–India Service Institutes MoU", False),
+    ],
+)
+def test_a_key_matches_whole_words_its_last_one_singular_or_plural(name, right):
+    page = Page.from_facts({"id": "p", "agreements": [{"name": "x", "keys": ["foreign service institute"]}]})
+    result = score_page(page, Findings((), (), (AgreementFinding(None, name, "mou"),)), None)
+    assert result.tallies["agreements"].true == int(right)
+
+
+@pytest.mark.parametrize(
     ("a", "b", "same"),
     [
         ("SATO Kenji", "Kenji Sato", True),

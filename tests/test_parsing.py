@@ -493,6 +493,9 @@ def test_generic_agency_credit_names_no_source():
         "(This story has not been edited by Devdiscourse staff and is auto-generated from a syndicated feed.)",
         "Exit mobile version",
         "By Staff Reporter",
+        "By Jane Okafor and Lars Holm",
+        "Skip to navigationSkip to contentSkip to footerHelp using this website",
+        "Share this @example-news.com",
     ],
 )
 def test_site_chrome_lines_are_removed_from_the_body(chrome):
@@ -570,6 +573,22 @@ def test_a_menu_headline_and_byline_run_together_give_the_headline_and_leave_the
     assert article.body == PROSE
     for word in ("Menu", "Home", "Asia", "Skip"):
         assert word not in article.headline + article.body
+
+
+def test_a_headline_line_with_its_first_paragraph_on_the_very_next_line_stands_alone():
+    article = parse_text(f"Chile and Peru Nearing Fisheries Pact\nChile and Peru are close to a deal. {PROSE}\n")
+    assert article.headline == "Chile and Peru Nearing Fisheries Pact"
+    assert article.body.startswith("Chile and Peru are close to a deal.")
+
+
+def test_a_byline_after_the_date_marker_is_no_headline():
+    text = f" date 2025-12-05 By Jane Okafor and Lars Holm\n\nChile and Peru sign fisheries deals\n\n{PROSE}\n"
+    article = parse_text(text)
+    assert (article.headline, article.published_on) == (
+        "Chile and Peru sign fisheries deals",
+        datetime.date(2025, 12, 5),
+    )
+    assert "Okafor" not in article.body
 
 
 def test_a_published_label_beats_an_updated_label_and_a_dateline():

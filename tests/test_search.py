@@ -7,7 +7,7 @@ from django.db import connection
 
 from articles.importing import Importer
 from articles.models import Article, Status
-from articles.search import install_sqlite_index
+from articles.triggers import ensure
 
 from .conftest import seed_path
 from .factories import country, import_bytes, make_article
@@ -181,7 +181,7 @@ def test_sqlite_index_is_rebuilt_when_a_migration_dropped_its_triggers():
         cursor.execute("DROP TRIGGER article_search_insert")
     make_article(headline="Written meanwhile")
     assert found("meanwhile") == []
-    install_sqlite_index()
+    ensure()
     assert found("meanwhile") == ["Written meanwhile"]
     make_article(headline="Written after")
     assert set(found("written")) == {"Written after", "Written meanwhile"}

@@ -42,13 +42,18 @@ INSTRUMENTS: tuple[tuple[str, str], ...] = (
         "framework",
     ),
     (r"(?:joint )?action plans?", "action_plan"),
+    (r"(?:co-?operation|work) programmes?", "programme"),
+    (r"terms of reference", "terms_of_reference"),
+    # A named initiative launched between two countries ("the India–Japan AI Initiative"), not one that names
+    # something else ("the Future Investment Initiative Summit").
+    (r"(?-i:Initiatives?(?!\s+[A-Z]))", "initiative"),
     (r"road ?maps?", "roadmap"),
     (r"treat(?:y|ies)", "treaty"),
     (r"protocols?", "protocol"),
     (
         # "Joint Statement" in capitals is a document the story reports; "said in a joint statement" quotes one.
-        r"joint (?:declarations?|visions?(?: statements?)?)|(?-i:Joint Statements?)|declarations?"
-        r"|vision statements?",
+        r"joint (?:declarations?|visions?(?: statements?)?)|(?-i:Joint (?:Leaders[’']? )?Statements?)"
+        r"|declarations?|vision statements?",
         "declaration",
     ),
     (r"agreements?|pacts?|accords?", "agreement"),
@@ -61,6 +66,7 @@ ACRONYMS: tuple[tuple[str, str], ...] = (
     (r"FTAs?|PTAs?", "fta"),
     (r"BITs?|BIPPAs?", "bit"),
     (r"IGAs?", "iga"),
+    (r"ToRs?|TORs?", "terms_of_reference"),
 )
 KIND_LABELS = {
     "mou": "MoU",
@@ -75,6 +81,9 @@ KIND_LABELS = {
     "arrangement": "Arrangement",
     "framework": "Framework Agreement",
     "action_plan": "Action Plan",
+    "programme": "Programme",
+    "terms_of_reference": "Terms of Reference",
+    "initiative": "Initiative",
     "roadmap": "Roadmap",
     "treaty": "Treaty",
     "protocol": "Protocol",
@@ -85,11 +94,12 @@ KIND_LABELS = {
 # only searches the sentences around them (entities._instrument_sentences); a test holds the two ways equal.
 ANCHORS = (
     "memorand", "intent", "agreement", "pact", "deal", "treat", "swap", "contract", "arrangement", "plan",
-    "road", "protocol", "declaration", "accord", "framework", "joint vision", "vision statement",
+    "road", "protocol", "declaration", "accord", "framework", "joint vision", "vision statement", "programme",
+    "terms of reference",
 )  # fmt: skip
 ACRONYM_ANCHORS = (
     "MoU", "MOU", "MoC", "MOC", "LoI", "LOI", "EPA", "CECA", "FTA", "PTA", "BIT", "BIPPA", "IGA",
-    "Joint Statement",
+    "Joint Statement", "Joint Leaders", "ToR", "TOR", "Initiative",
 )  # fmt: skip
 INSTRUMENT = re.compile(
     r"\b(?:"
@@ -132,7 +142,8 @@ STATUS_VERBS: tuple[tuple[str, str], ...] = (
     (
         Status.SIGNED,
         r"sign(?:ed|s|ing)?|ink(?:ed|s|ing)?|conclud(?:e|ed|es|ing)|exchang(?:ed|e) (?:of )?|initial(?:l)?ed"
-        r"|entered into|newly[- ]reached|reached (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord|pact)",
+        r"|entered into|newly[- ]reached|reached (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord|pact)"
+        r"|(?:was|were|been) agreed upon|adopt(?:ed|s)?",
     ),
     (
         Status.NEGOTIATING,
@@ -140,7 +151,11 @@ STATUS_VERBS: tuple[tuple[str, str], ...] = (
         r"|nearing"
         r"|(?:will|would|to|plan to|expected to|set to|hope to|aim to) sign|discuss(?:ed|es|ing)?|propos(?:ed|al)",
     ),
-    (Status.ANNOUNCED, r"announc(?:e|ed|es|ing)|agreed to (?:conclude|sign|work|launch)|approv(?:e|ed|es|al)"),
+    (
+        Status.ANNOUNCED,
+        r"announc(?:e|ed|es|ing)|agreed to (?:conclude|sign|work|launch)|approv(?:e|ed|es|al)"
+        r"|launch(?:ed|es|ing)?",
+    ),
 )
 _STATUS_PATTERNS = [(status, re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)) for status, verbs in STATUS_VERBS]
 _ANY_STATUS = re.compile(r"\b(?:" + "|".join(verbs for _status, verbs in STATUS_VERBS) + r")\b", re.IGNORECASE)
@@ -173,7 +188,9 @@ SUBJECT_AFTER = re.compile(
     r"(?:(?:also\s+)?(?:signed|inked|concluded)\s+)?"
     r"(?:on|for|in(?=\s+(?:the\s+)?(?:fields?|areas?|sectors?|domains?|spheres?)\s+of\b)|regarding|concerning"
     r"|covering|relating to|related to|about"
-    r"|to (?:boost|promote|strengthen|enhance|deepen|expand|facilitate|develop)|to)\s+"
+    r"|to (?:boost|promote|strengthen|enhance|deepen|expand|facilitate|develop)|to"
+    r"|(?:that|which) (?:will |would |shall )?(?:facilitates?|enables?|allows?|provides? for|governs?|covers?)"
+    r"|aim(?:s|ed)? (?:to|at) (?:support|strengthen|promote|boost|enhance|develop|moderni[sz]e)(?:ing)?)\s+"
     r"(?:(?:the\s+)?(?:fields?|areas?|sectors?|domains?|spheres?)\s+of\s+)?"
     r"(?:(?:bilateral\s+)?(?:co-?operation|collaboration|partnership)\s+(?:in|on|for)\s+(?:the\s+)?(?:fields?\s+of\s+)?)?"
     r"(?P<subject>[^,;:()\"“”]{2,160})",
@@ -185,7 +202,8 @@ _WEEKDAYS = "|".join(WEEKDAY_NAMES)
 SUBJECT_END = re.compile(
     r"\s+(?:and\s+[a-z]+ed|following|amid|alongside|including|"
     r"between|with|which|that|who|while|during|at|in|as|after|before|when|where|was|were|is|are|has|have|had|"
-    r"will|would|to be|signed|inked|by|from|under|through|(?:next|last|this|later this|earlier this) "
+    r"will|would|to be|signed|inked|by|(?<!exemption )(?<!exemptions )from|under|through|"
+    r"(?:next|last|this|later this|earlier this) "
     rf"(?:week|month|year)|on (?:{_WEEKDAYS})|in (?:[A-Z]|19|20)|on \d|on (?:{_MONTHS}))\b.*$",
 )
 _TIME_WORDS = re.compile(
@@ -200,7 +218,7 @@ MAX_SUBJECT_WORDS = 6
 # Capitalised words written just before a capitalised kind: the agreement's own name ("Status of Forces
 # Agreement"); lower-case links may stand inside it.
 PROPER_NAME_BEFORE = re.compile(
-    r"(?:\b(?:[A-Z][\w’'–-]*|\d{4}(?:[–-]\d{2,4})?)\s+(?:(?:of|on|for|and|de)\s+)?){1,8}$"
+    r"(?:(?:\b[A-Z][\w’'–-]*|\b\d{4}(?:[–-]\d{2,4})?|\([A-Z]{2,8}\))\s+(?:(?:of|on|for|and|de)\s+)?){1,8}$"
 )
 LEADING_ARTICLE = re.compile(r"^(?:An?|The|This|That|Its|Their)\s+")
 ACRONYM_AFTER = re.compile(r"^\s*\(\s*[“\"]?(?:the\s+)?(?P<acronym>[A-Z][A-Za-z-]{1,12})[”\"]?\s*\)")
@@ -210,6 +228,8 @@ _REFERS_BACK = re.compile(
     r"(?:(?!(?:included?|includes|are|were|was|is|have|has|had|will|would|also|signed|inked)\b)[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+# "The Turkey-Singapore FTA … is a comprehensive agreement that covers…": what the one named is, not another.
+_DESCRIBES = re.compile(r"\b(?:is|was)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _BETWEEN_AFTER = re.compile(r"^[^.;]{0,40}\bbetween\b", re.IGNORECASE)
 LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+)\s*")
 
@@ -276,9 +296,25 @@ _IN_THE_SECTOR = re.compile(
 # between the kind and what it covers.
 _PARTIES_FIRST = re.compile(
     r"^(\s*(?:\([^()]{1,40}\)\s*)?)between\s+[^.;]{3,200}?\s+"
-    r"(?=(?:on|for|in\s+the\s+fields?\s+of|regarding|concerning)\s)",
+    r"(?=(?:on|for|in\s+the\s+(?:fields?|areas?|sectors?|domains?)\s+of|regarding|concerning|aim(?:s|ed)?\s+(?:to|at))\s)",
     re.I,
 )
+
+
+# "cooperation between the foreign service institutes of the two countries": the institutes are the subject.
+_COOPERATION_BETWEEN = re.compile(
+    r"^(?i:co-?operation|collaboration|partnership)\s+between\s+(?:the\s+)?(?P<between>[a-z][a-z -]{2,60}?)"
+    r"(?:\s+of\s+the\s+two\s+(?:countries|nations|sides)|\s+(?:and|in|on)\s|$)"
+)  # in lower case: institutions by name ("the Spanish Diplomatic School") are the parties, not the subject
+
+
+def _subject_words(written: str) -> str:
+    """What an agreement covers, from the words after its link: up to where a new clause, a time or the
+    parties begin."""
+    subject = SUBJECT_END.sub("", written).strip(" .")
+    if subject.lower() in _GENERIC_SUBJECT_WORDS and (between := _COOPERATION_BETWEEN.match(written.strip())):
+        subject = between["between"]
+    return subject
 
 
 def _subject_after(rest: str) -> str:
@@ -288,26 +324,46 @@ def _subject_after(rest: str) -> str:
     match = SUBJECT_AFTER.match(rest)
     if not match:
         return ""
-    subject = SUBJECT_END.sub("", match["subject"]).strip(" .")
-    return _clean_subject(subject)
+    return _clean_subject(_subject_words(match["subject"]))
 
 
 # Words that show a phrase after a kind is not what it covers: "the most significant agreement in the history of
 # our two countries", "an MoU on the sidelines of the summit".
 _NOT_A_SUBJECT = frozenset(
     "our their his her my your history countries nations sides ceremony presence occasion behalf sidelines "
-    "visit meeting summit talks margins course tune worth million billion trillion crore lakh usd".split()
+    "visit meeting summit talks margins course tune worth million billion trillion crore lakh usd period "
+    "range".split()
 )
 # How long it runs, written before what it covers: "a 10-year strategic roadmap".
 _DURATION = re.compile(r"^(?:\d+|one|two|three|four|five|ten|twenty)[- ](?:year|month|day)s?(?:[- ]long)?$", re.I)
 
 
+# "the terms of reference for a CEPA", "a roadmap for implementing an MoU": one instrument for another.
+_FOR_ANOTHER = re.compile(
+    r"^(?P<implementing>implementing\s+|the implementation of\s+)?(?:an?|the)\s+(?P<other>\S+)$"
+)
+
+
+_ANOTHER_AFTER = re.compile(
+    r"\s*(?:\([^()]{1,40}\)\s*)?(?:for|of|to)\s+(?:implementing\s+|the implementation of\s+)?"
+    r"(?:an?|the)\s+(?P<other>\S+)"
+)
+
+
 def _clean_subject(subject: str) -> str:
+    if (other := _FOR_ANOTHER.match(subject)) and INSTRUMENT.fullmatch(other["other"]):
+        return " ".join([other["other"], "implementation" if other["implementing"] else ""]).strip()
     if _NOT_A_SUBJECT & set(subject.lower().split()) or INSTRUMENT.search(subject):
-        return ""  # "a roadmap for implementing an MoU" covers no subject of its own
+        return ""  # "an MoU on the sidelines of the summit", "an agreement on a treaty": no subject of its own
     words = subject.split()
-    while words and (words[0].lower() in _NOT_SUBJECT_WORDS or _DURATION.match(words[0])):
+    while (
+        words
+        and (words[0].lower() in _NOT_SUBJECT_WORDS or _DURATION.match(words[0]))
+        and not _names_a_level(words)
+    ):
         words.pop(0)
+    if len(words) > MAX_SUBJECT_WORDS:
+        words = _to_first_qualifier(words)  # "exemption from visa requirement for holders of diplomatic…"
     while words and words[-1].lower() in {"and", "the", "of", "in", "on"}:
         words.pop()
     if all(word.lower() in _GENERIC_SUBJECT_WORDS for word in words):
@@ -316,6 +372,18 @@ def _clean_subject(subject: str) -> str:
     if len(words) > MAX_SUBJECT_WORDS or _TIME_WORDS.match(subject):
         return ""
     return subject.lower()
+
+
+# Words after which a long subject only qualifies what it has said: "… for holders of diplomatic passports".
+_QUALIFIERS = frozenset("for of between among with by".split())
+
+
+def _to_first_qualifier(words: list[str]) -> list[str]:
+    """A long subject's head, cut where the first qualifier begins, after at least two words."""
+    for at, word in enumerate(words[2 : MAX_SUBJECT_WORDS + 1], start=2):
+        if word.lower() in _QUALIFIERS:
+            return words[:at]
+    return words
 
 
 # The subjects of a list of instruments may be separated by commas: "MoUs on tourism, wildlife and culture".
@@ -338,7 +406,7 @@ def _list_after(after: str) -> list[str]:
     if not match:
         return []
     items = [
-        _clean_subject(SUBJECT_END.sub("", _LIST_ITEM_LEAD.sub("", item)).strip(" ."))
+        _clean_subject(_subject_words(_LIST_ITEM_LEAD.sub("", item)))
         for item in LIST_SPLIT.split(match["subject"])
     ]
     return [item for item in items if item]
@@ -348,12 +416,26 @@ def _list_after(after: str) -> list[str]:
 _LIST_ITEM_LEAD = re.compile(r"^(?:for|on|in|to)\s+(?:the\s+)?", re.I)
 
 
+# Which version of an instrument, written before it: "an expanded PTA", "the revised protocol".
+_VERSION_WORDS = frozenset("expanded revised amended upgraded updated".split())
+
+
+def _names_a_level(words: list[str]) -> bool:
+    """ "comprehensive strategic partnership": a level of ties two countries name, not a word of praise."""
+    return (
+        len(words) >= 2 and words[0].lower() == "comprehensive" and words[1].lower() in {"strategic", "economic"}
+    )
+
+
 def _subject_before(before: str) -> str:
     """ "a defence cooperation agreement" -> "defence"; nothing when the words before are a name or a count."""
     words = before.split()[-4:]
     picked: list[str] = []
     for word in reversed(words):
         bare = word.strip(',;:()"“”')
+        if _names_a_level([bare, *picked]) or bare in _VERSION_WORDS:
+            picked.insert(0, bare)  # "a comprehensive strategic partnership declaration", "an expanded PTA"
+            continue
         if bare != word or not bare or not bare.islower() or bare in _NOT_SUBJECT_WORDS or bare in _VERB_WORDS:
             break
         if bare.endswith(("ed", "ly")) and len(bare) > 4:
@@ -401,6 +483,7 @@ def read_sentence(
     sentence_status = None
     readings: list[Reading] = []
     defined_until = 0  # the end of "(CEPA)" just after "Comprehensive Economic Partnership Agreement"
+    subject_of_last = -1  # where an instrument that only says what the one before it is for is written
     for match in INSTRUMENT.finditer(sentence):
         if match.start() < defined_until:
             continue
@@ -410,8 +493,10 @@ def read_sentence(
         # instruments linear.
         before = sentence[max(0, match.start() - CONTEXT_BEFORE) : match.start()]
         after = sentence[match.end() : match.end() + CONTEXT_AFTER]
-        if _REFERS_BACK.search(before):
-            continue  # "this important agreement", "the said MoU": one read already
+        if _REFERS_BACK.search(before) or (_DESCRIBES.search(before) and INSTRUMENT.search(before)):
+            continue  # "this important agreement", "the said MoU", "the FTA is a broad pact": one read already
+        if match.start() == subject_of_last:
+            continue  # "the terms of reference for a CEPA" sign no CEPA
         proper_name = _proper_name(before, written)
         if proper_name == written and kind in SPEAKING_KINDS:
             proper_name = ""  # "a Comprehensive Economic Partnership Agreement" is the kind, not a name
@@ -436,6 +521,8 @@ def read_sentence(
             status = Status.SIGNED  # a joint statement is issued or adopted, not signed
         if status == Status.REFERRED and not proper_name:
             continue  # a mere mention: "more than 40 bilateral agreements"
+        if kind == "initiative" and (status == Status.REFERRED or not proper_name or proper_name == written):
+            continue  # an initiative counts when it is launched or signed under a name of its own
         count = _count_before(before)
         lowered = written.lower()
         plural = (lowered.endswith("s") and not lowered.endswith("ss")) or lowered.startswith("memoranda")
@@ -444,6 +531,8 @@ def read_sentence(
         if proper_name == written and _subject_after(after):
             proper_name = ""  # "a Joint Statement on maritime cooperation": named by what it covers
         subject = "" if proper_name else _subject_after(after)
+        if (other := _ANOTHER_AFTER.match(after)) and INSTRUMENT.fullmatch(other["other"]):
+            subject_of_last = match.end() + other.start("other")
         if kind == "contract" and not subject and lowered.split()[-1] in _CONTRACT_VERBS:
             bought = _HOW_MANY.sub("", SUBJECT_END.sub("", _OBJECT.match(after)["object"]).strip(" ."))
             subject = _clean_subject(bought)

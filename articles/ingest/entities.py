@@ -52,7 +52,7 @@ TITLE_HEADS = frozenset(
     minister ministers secretary president vice prime premier chancellor ambassador envoy commissioner
     chairman chairperson chair chairwoman ceo director governor mayor senator king queen prince princess
     emir sheikh sultan general admiral marshal commander chief spokesperson spokesman spokeswoman
-    speaker representative deputy counsellor adviser advisor minister-president head
+    speaker representative deputy counsellor adviser advisor minister-president head leader
     """.split()
 )
 # The same in the other languages of the desk's sources, and the endings of German compound titles
@@ -117,7 +117,8 @@ HONORIFICS = frozenset(
 LOWER_CASE_TITLE = re.compile(
     r"(?P<title>(?:(?<![\w'’-])[a-z][\w-]*\s+){0,3}"
     r"(?:minister|president(?:-elect)?|vice-president|secretary|ambassador|envoy|premier|chancellor|counterpart"
-    r"|spokes(?:person|man|woman)|governor|commander|chief|director-general|foreign secretary|defence secretary)"
+    r"|spokes(?:person|man|woman)|governor|commander|chief|director-general|foreign secretary|defence secretary"
+    r"|leader)"
     r"(?:\s+(?:of|for)\s+[A-Z][\w&’'-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w&’'-]*){0,5})?)\s*,?\s*$"
 )
 ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
@@ -166,7 +167,8 @@ ROLE_LEAD = re.compile(r"^(?:['’]s\b|[\s,]+|the\b|visiting\b|[a-z]+\b)+")
 ROLE_TAIL = re.compile(r"(?:[\s,]+|\b(?:of|for|in|and|the)\b)+$")
 PARENTHESES = re.compile(r"\([^()]*\)")
 LEADING_ARTICLE = re.compile(r"^(?:An?|The)\s+")
-BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*$", re.IGNORECASE)
+# The "and" between the two sides, not one inside a name ("the Institute for Training, Research, and …").
+BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)(?<!,)\s+and\s+(?P<b>.+?)\s*$", re.IGNORECASE)
 ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 
 
@@ -640,7 +642,7 @@ def _name_runs(tokens: Tokens, claimed: set[int]) -> list[NameRun]:
 
 _LOWER_TITLE_HEADS = (
     "minister", "president", "vice-president", "secretary", "ambassador", "envoy", "premier", "chancellor",
-    "counterpart", "spokes", "governor", "commander", "chief", "director-general", "foreign", "defence",
+    "counterpart", "spokes", "governor", "commander", "chief", "director-general", "foreign", "defence", "leader",
 )  # fmt: skip
 _NOT_IN_TITLE = frozenset(
     "the a an by with to said signed met told from at for his her their its our was were is are as".split()
@@ -662,7 +664,16 @@ def _lower_case_title(text: str, at: int) -> tuple[str, str | None]:
     context = before[max(0, match.start() - 40) : match.end()]
     mentions = find_country_mentions(context)
     country = mentions[-1].code if mentions else None
+    if words[head].lower() == "leader" and not _leads_a_country(before[: before.rfind("leader")]):
+        return "", None  # "North Korean leader Kim Jong-un" leads a country; "Azimio leader …" a party
     return role[:1].upper() + role[1:], country
+
+
+def _leads_a_country(before: str) -> bool:
+    """Whether a country is named just before a "leader": "North Korean", "China's"."""
+    context = before[-40:]
+    mentions = find_country_mentions(context)
+    return bool(mentions) and context[mentions[-1].end :].strip() in {"", "'s", "’s"}
 
 
 LONGEST_SET_OFF_NAME = 6
@@ -853,7 +864,7 @@ def find_agreements(
         )
         if in_list:
             previous_status = carried  # a list, one instrument a line, under "the following were signed:"
-        if _ABOUT_THE_LAST.match(text, start):
+        if _ABOUT_THE_LAST.match(text, start) and not _SAYS_WHAT_IT_COVERS.match(text, start):
             previous_status = None  # "It establishes a decade-long roadmap": what the one just read holds
         heading = own_status is None and previous_status is None and text[start:end].rstrip().endswith(":")
         if lexicon:
@@ -870,11 +881,45 @@ def find_agreements(
         for reading in readings:
             if any(a <= reading.end and reading.start <= b for a, b in named):
                 continue  # the known agreement written there
-            finding = _finding(reading, text, vocabulary, story_countries, published_on)
-            if finding is None or finding.name in findings or _repeats(finding, findings.values()):
-                continue
-            findings[finding.name] = finding
+            read = _finding(reading, text, vocabulary, story_countries, published_on)
+            for finding in _with_each(read, reading, text, story_countries):
+                if finding.name in findings or _repeats(finding, findings.values()):
+                    continue
+                findings[finding.name] = finding
     return _once_each(list(findings.values()))
+
+
+# "visiting forces agreements with Canada and France": one with each, for the country the story is about.
+_WITH_EACH = re.compile(
+    r"\s+with\s+(?P<a>[^,;.]{3,40}?)\s+and\s+(?P<b>[^,;.]{3,40}?)(?=\s+(?:are|is|were|was|have|has|had|will|would)\b|[,;.]|$)"
+)
+
+
+def _with_each(
+    finding: AgreementFinding | None, reading: agreements.Reading, text: str, story_countries: Sequence[str]
+) -> list[AgreementFinding]:
+    if finding is None:
+        return []
+    written = text[reading.start : reading.end]
+    each = _WITH_EACH.match(text, reading.end)
+    if finding.agreement is not None or not written.endswith("s") or each is None:
+        return [finding]
+    if any(len(each[side].split()) > 3 for side in "ab"):
+        return [finding]
+    sides = [find_country_mentions(each[side]) for side in "ab"]
+    if any(len(mentions) != 1 for mentions in sides):
+        return [finding]
+    others = {mentions[0].code for mentions in sides}
+    home = next((code for code in story_countries if code not in others), None)
+    if home is None:
+        return [finding]
+    found = []
+    for mentions in sides:
+        parties = (country_by_code(home).name, country_by_code(mentions[0].code).name)
+        topics = topics_in(reading.subject)
+        name = _agreement_name(reading.kind, reading.subject, topics, parties, written)
+        found.append(replace(finding, name=name, parties=parties))
+    return found
 
 
 # Kinds that a story may call by one another's names: "the India-Australia ECTA, as the FTA is known".
@@ -884,6 +929,13 @@ TRADE_KINDS = frozenset({"fta", "cepa", "agreement"})
 # A sentence about the agreement just read, not one of its own.
 _ABOUT_THE_LAST = re.compile(
     r"(?:It|This|That|The (?:agreement|pact|deal|accord|treaty|MoU|memorandum|framework|roadmap))\b"
+)
+
+
+# "The agreement was on visa exemption": what the instrument the sentence before reported covers, so that one.
+_SAYS_WHAT_IT_COVERS = re.compile(
+    r"The (?:agreements?|pacts?|deals?|accords?|treat(?:y|ies)|MoUs?|MOUs?|memorand\w+)\s+(?:was|were|is|are)\s+"
+    r"(?:on|for|about|regarding|concerning|related to|relating to)\s"
 )
 
 
@@ -911,15 +963,27 @@ def _once_each(findings: list[AgreementFinding]) -> list[AgreementFinding]:
 
 
 def _repeats(finding: AgreementFinding, found: Iterable[AgreementFinding]) -> bool:
-    """Whether a new finding is one already found under another name: same kind, parties and topics."""
+    """Whether a new finding is one already found under another name: same kind and parties, and the same
+    topics, or the words of one name within the other's ("Reciprocal Access Agreement" and "Agreement
+    concerning the Facilitation of Reciprocal Access and Cooperation")."""
     topics = topics_in(finding.subject or finding.name)
+    words = _name_words(finding)
     return finding.agreement is None and any(
         other.kind == finding.kind
         and set(other.parties) == set(finding.parties)
-        and topics
-        and topics_in(other.subject or other.name) == topics
+        and (
+            (topics and topics_in(other.subject or other.name) == topics)
+            or (len(words) >= 2 and words <= _name_words(other))
+        )
         for other in found
     )
+
+
+def _name_words(finding: AgreementFinding) -> frozenset[str]:
+    """The words that tell an agreement from its pair's others: not its parties', its kind's or links."""
+    parties = {name_key(part) for party in finding.parties for part in re.split(r"[–-]", party)}
+    words = {name_key(word) for word in re.findall(r"[\w’']+", finding.name)}
+    return frozenset(words - parties - KIND_NAME_WORDS - _SMALL_WORDS - {""})
 
 
 def _instrument_sentences(text: str, lexicon: agreements.Lexicon | None = None) -> list[tuple[int, int]]:
@@ -1024,6 +1088,9 @@ def _finding(
             return replace(_known(known), status=reading.status, evidence=evidence, confidence=reading.confidence)
     written = text[reading.start : reading.end]
     name = reading.proper_name or _agreement_name(reading.kind, reading.subject, topics, parties, written)
+    institutions = _institutions(between_match) if between_match and not reading.subject else ()
+    if institutions and not reading.proper_name:
+        name = f"{'–'.join(institutions)} {_agreement_name(reading.kind, '', frozenset(), (), written)}"
     if reading.language != "en" or reading.proper_name == written or _says_only_its_kind(reading.proper_name):
         # "Brazil–China Acordo sobre trocas de moedas locais", "India–United States Defence Framework Agreement":
         # named by its kind's words alone, it needs its parties to be told from others.
@@ -1041,6 +1108,27 @@ def _finding(
         acronym=reading.acronym,
         subject_by_kind=reading.subject_by_kind,
     )
+
+
+def _institutions(between: re.Match) -> tuple[str, ...]:
+    """ "between the Moroccan Institute for Diplomatic Studies and the Spanish Diplomatic School": the two
+    bodies that signed, by name, when neither side is only a country or its government."""
+    sides = []
+    for side in (between["a"], between["b"]):
+        side = re.sub(r"(?i)^the\s+", "", side.strip(" ,."))
+        rest = side
+        for mention in find_country_mentions(side):
+            rest = rest.replace(side[mention.start : mention.end], " ")
+        names = [
+            w for w in re.findall(r"[\w’'-]+", rest) if w[:1].isupper() and w.lower() not in _GOVERNMENT_WORDS
+        ]
+        if not names or len(side.split()) > 10 or not side[:1].isupper():
+            return ()
+        sides.append(side)
+    return tuple(sides)
+
+
+_GOVERNMENT_WORDS = frozenset("government republic kingdom state union federal of the".split())
 
 
 # Words of a name that many pairs' agreements share: "Preferential Trade Agreement", "Comprehensive Strategic
@@ -1140,7 +1228,11 @@ def _same_signing(
 
 # Kinds whose wording tells documents apart ("joint statement", "joint vision", "security framework"): named
 # as written, not by the kind's one label.
-KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework"})
+KINDS_NAMED_AS_WRITTEN = frozenset({"declaration", "framework", "programme", "letter_of_intent"})
+
+
+# Words a name keeps in lower case inside it: "Establishment of a Joint Commission MoU".
+_SMALL_WORDS = frozenset("a an and the of for from in on to with between".split())
 
 
 def _agreement_name(
@@ -1150,10 +1242,18 @@ def _agreement_name(
     if topics and _only_topics(subject):
         label = " and ".join(topic.title() for topic in sorted(topics))
     else:
-        label = " ".join(word if word.isupper() else word.capitalize() for word in subject.split())
+        label = " ".join(
+            word if not word[1:].islower() or (at and word in _SMALL_WORDS) else word.capitalize()
+            for at, word in enumerate(subject.split())
+        )
     kind_label = agreements.KIND_LABELS.get(kind, "Agreement")
+    if _is_acronym(written) and written.rstrip("s") != kind_label and not written.startswith("Mo"):
+        kind_label = written.removesuffix("s")  # "an expanded PTA" is no FTA by name; "MOU" reads "MoU"
     if kind in KINDS_NAMED_AS_WRITTEN and " " in written.strip():
-        kind_label = " ".join(word.capitalize() for word in written.split())
+        kind_label = " ".join(
+            word.lower() if at and word.lower() in _SMALL_WORDS else word.capitalize()
+            for at, word in enumerate(written.split())
+        )
     party_words = {name_key(part) for party in parties for part in re.split(r"[–-]", party)}
     if label and {name_key(part) for part in re.split(r"[–-]", label.split()[0])} <= party_words:
         label = " ".join(label.split()[1:])  # "Action Plan for India–Japan Human Resource Exchange"

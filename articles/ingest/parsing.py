@@ -146,10 +146,13 @@ _PHRASES = {
 SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(r"site icon\s+(?P<source>\S.{0,60})", _I),
     re.compile(r"exit mobile version", _I),
-    re.compile(r"skip to (?:main )?content", _I),
+    # "Skip to content", and the skip links a scraper glued into one line: "Skip to navigationSkip to content…".
+    re.compile(r"skip to (?:main )?content|skip to (?:main |the )?(?:navigation|content|footer|menu).{0,120}", _I),
     re.compile(r"(?:read|see) (?:also|more)(?:\s*[:|»>\-–—].*)?", _I),
     re.compile(r"also read(?:\s*[:|»>\-–—].*)?", _I),
-    re.compile(r"share (?:this(?: article| story| post| page)?|on \w+(?: \w+)?)\s*:?", _I),
+    re.compile(
+        r"share (?:this(?: article| story| post| page)?(?: @?[\w-]+(?:\.[\w-]+)+)?|on \w+(?: \w+)?)\s*:?", _I
+    ),
     re.compile(r"follow us on\b.{0,100}|follow us\s*:?", _I),
     re.compile(r"(?:[\w-]+\s+)?sharing button", _I),  # "facebook-white sharing button"
     re.compile(r"advertisement(?:\s*[-–—:|]\s*.{0,50})?", _I),
@@ -180,7 +183,8 @@ SITE_CHROME: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"(?:By|BY) (?!(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|September"
         r"|October|November|December|Then|Now|Next|Contrast|Comparison|Law|Far)\b)"
-        r"[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,4}(?:\s*[,|]\s*[A-Z][\w&.'’\-]*(?: [A-Z][\w&.'’\-]*){0,4})?"
+        r"[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,4}(?: (?:and|&) [A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,4})?"
+        r"(?:\s*[,|]\s*[A-Z][\w&.'’\-]*(?: [A-Z][\w&.'’\-]*){0,4})?"
     ),
 )
 # Chrome that scrapers glue onto the end of the last line without a line break. Each pattern ends at \Z and
@@ -668,16 +672,14 @@ def _strip_head(lines: list[str]) -> list[str]:
         if collapsed and (_is_menu(collapsed) or _is_date_line(collapsed)):
             continue
         kept.append(line)
-    if len(kept) == head_end:
-        return lines
     first = next((n for n, line in enumerate(kept) if line.strip()), None)
-    if (
-        first is not None
-        and first + 1 < len(kept)
-        and kept[first + 1].strip()
-        and _looks_like_headline([" ".join(kept[first].split())])
-    ):
-        kept.insert(first + 1, "")
+    if first is not None and _looks_like_headline([" ".join(kept[first].split())]):
+        if first + 1 < len(kept) and kept[first + 1].strip():
+            kept.insert(first + 1, "")
+        elif first + 1 == len(kept):
+            kept.append("")  # the headline, then the first paragraph on the very next line
+    elif len(kept) == head_end:
+        return lines
     return kept + lines[head_end:]
 
 
@@ -785,7 +787,8 @@ def parse_text(text: str) -> ParsedArticle:
             warnings.append(f"ignored invalid date {marker['value']!r}")
         else:
             candidates.append(dates.Candidate(marked, dates.Evidence.MARKER, marker["value"]))
-        lines[first] = marker["rest"]  # the dateline and first sentence may follow the marker
+        # The dateline and first sentence may follow the marker, or a byline: "date 2025-12-05 By Jane Doe".
+        lines[first] = "" if _chrome_match(" ".join(marker["rest"].split())) else marker["rest"]
 
     paragraphs = _paragraphs(_strip_head(lines))
     closing_agency = _take_closing_agency(paragraphs)

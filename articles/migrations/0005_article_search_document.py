@@ -1,56 +1,38 @@
-"""Full-text search on PostgreSQL: a stored, weighted tsvector per story, kept current by a trigger, GIN-indexed.
+"""Full-text search on PostgreSQL: a stored, weighted tsvector per story, GIN-indexed.
 
 Why this shape:
 - The column is stored, not computed per query, so ranking thousands of matches reads it instead of parsing
   every body again (an expression index alone made broad searches take seconds).
-- A trigger, not Django code, fills it, so every way a story is written keeps it current: the importer's
-  save(update_fields=...), bulk inserts, the admin, raw UPDATEs.
-- A trigger, not a generated column, because PostgreSQL refuses to change the type of a column a generated
-  column reads; later migrations may still alter headline or body freely.
+- A trigger fills it and keeps it current (articles/triggers.py, SEARCH_DOCUMENT, created after migrate with
+  the others, which also fills the column for the stories already there).
 - The model does not declare it (so Django neither selects nor writes it); articles/search.py reads it by
   name. Other databases get nothing here and search without it.
+
+Before the triggers moved to articles/triggers.py, this migration created the trigger itself; databases
+migrated then keep theirs until the next migrate replaces it with the same.
 """
 
 from django.db import migrations
 
-FORWARDS = """
-ALTER TABLE articles_article ADD COLUMN search_document tsvector;
 
-CREATE FUNCTION articles_article_search_document() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.search_document :=
-        setweight(to_tsvector('english', coalesce(NEW.headline, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(NEW.standfirst, '')), 'B')
-        || setweight(to_tsvector('english', coalesce(NEW.dateline, '')), 'C')
-        || setweight(to_tsvector('english', coalesce(NEW.body, '')), 'D');
-    RETURN NEW;
-END
-$$;
-
-CREATE TRIGGER articles_article_search_document
-    BEFORE INSERT OR UPDATE OF headline, standfirst, dateline, body ON articles_article
-    FOR EACH ROW EXECUTE FUNCTION articles_article_search_document();
-
--- Fill the column for stories written before this migration (the trigger fires on this UPDATE).
-UPDATE articles_article SET headline = headline;
-
-CREATE INDEX article_search_idx ON articles_article USING gin (search_document);
-"""
-
-BACKWARDS = """
-DROP INDEX article_search_idx;
-DROP TRIGGER articles_article_search_document ON articles_article;
-DROP FUNCTION articles_article_search_document();
-ALTER TABLE articles_article DROP COLUMN search_document;
-"""
+def add_column(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    table = schema_editor.quote_name(apps.get_model("articles", "Article")._meta.db_table)
+    schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN search_document tsvector")
+    schema_editor.execute(f"CREATE INDEX article_search_idx ON {table} USING gin (search_document)")
 
 
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
+def drop_column(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from articles.triggers import SEARCH_DOCUMENT
 
-    return run
+    # The trigger goes before the column it writes.
+    SEARCH_DOCUMENT.uninstall(schema_editor.connection.alias)
+    table = schema_editor.quote_name(apps.get_model("articles", "Article")._meta.db_table)
+    schema_editor.execute("DROP INDEX article_search_idx")
+    schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN search_document")
 
 
 class Migration(migrations.Migration):
@@ -59,5 +41,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(on_postgresql(FORWARDS), on_postgresql(BACKWARDS)),
+        migrations.RunPython(add_column, drop_column),
     ]

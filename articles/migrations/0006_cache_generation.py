@@ -1,8 +1,8 @@
 """The cache generation row's table, and indexes for the story lists at scale.
 
-The triggers that move the generation on are not created here but by a post_migrate handler
-(articles/signals.py), after every migrate: SQLite rebuilds a table for most schema changes and drops its
-triggers with it, so a later migration would silently lose them.
+The triggers that move the generation on are not created here but after migrate, with the others
+(articles/triggers.py says why): SQLite rebuilds a table for most schema changes and drops its triggers with
+it, so a later migration would silently lose them.
 
 The story lists sort by `published_on DESC NULLS LAST, id DESC`. SQLite puts NULLs last in a descending index
 anyway and uses article_status_date_idx; PostgreSQL puts them first, so it needs an index declared in that
@@ -32,9 +32,9 @@ def on_postgresql(sql):
 
 
 def drop_triggers(apps, schema_editor):
-    from articles.caching import uninstall_triggers
+    from articles.triggers import CACHE_GENERATION
 
-    uninstall_triggers(schema_editor.connection.alias)
+    CACHE_GENERATION.uninstall(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -2,17 +2,17 @@
 
 """Each entry's number of published stories, in its row.
 
-The triggers that keep the numbers are created, and the numbers computed, by the post_migrate handler
-(articles/signals.py, articles/counting.py), for the reason migration 0006 gives for the cache's triggers.
+The triggers that keep the numbers are created, and the numbers computed, after migrate (articles/triggers.py,
+articles/counting.py), for the reason migration 0006 gives for the cache's triggers.
 """
 
 from django.db import migrations, models
 
 
 def drop_triggers(apps, schema_editor):
-    from articles.counting import uninstall_triggers
+    from articles.triggers import STORY_COUNTS
 
-    uninstall_triggers(schema_editor.connection.alias)
+    STORY_COUNTS.uninstall(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -6,8 +6,8 @@
 - PostgreSQL: `pg_dump --format=custom` into FILE (one consistent snapshot; the writers are not blocked).
   Restore it with `pg_restore`, then `manage.py migrate`.
 
-`migrate` after a restore puts back the triggers, recounts every entry's stories and starts a new cache
-generation from the clock, so that no page cached after the backup is served from the restored data.
+`migrate` after a restore puts back any trigger the copy lacks (recounting what it keeps) and starts a new
+cache generation from the clock, so that no page cached after the backup is served from the restored data.
 """
 
 import os
