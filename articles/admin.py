@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from itertools import pairwise
 
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -25,6 +26,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
@@ -33,7 +35,7 @@ from simple_history.models import to_historic
 from . import publishing, review
 from .merging import MergeError, merge_entries, plan_merge
 from .models import (
-    TAG_THROUGH,
+    VOCABULARIES,
     Agreement,
     AgreementAlias,
     AgreementEvent,
@@ -235,7 +237,8 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         unreviewed, unsure = Q(), Q()
-        for through in TAG_THROUGH.values():
+        for vocabulary in VOCABULARIES:
+            through = vocabulary.through
             tags = through.objects.filter(content_object=OuterRef("pk"))
             unreviewed |= Q(Exists(tags.filter(tag__needs_review=True)))
             unreviewed |= Q(Exists(tags.filter(tag__aliases__needs_review=True)))
@@ -259,8 +262,8 @@ class EntriesForm(forms.Form):
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, through in TAG_THROUGH.items():
-            tag = through._meta.get_field("tag")
+        for vocabulary in VOCABULARIES:
+            name, tag = vocabulary.field, vocabulary.through._meta.get_field("tag")
             self.fields[name] = forms.ModelMultipleChoiceField(
                 tag.related_model.objects.all(),
                 required=False,
@@ -269,7 +272,7 @@ class EntriesForm(forms.Form):
             )
 
     def clean(self):
-        if not any(self.cleaned_data.get(name) for name in TAG_THROUGH):
+        if not any(self.cleaned_data.get(vocabulary.field) for vocabulary in VOCABULARIES):
             raise ValidationError("Choose at least one country, official or agreement.")
         return self.cleaned_data
 
@@ -453,7 +456,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def _change_entries(self, request, queryset, chosen, *, adding: bool):
         article_ids = list(queryset.values_list("pk", flat=True))
         changes = defaultdict(list)  # story id -> admin-log messages
-        for name, through in TAG_THROUGH.items():
+        for vocabulary in VOCABULARIES:
+            name, through = vocabulary.field, vocabulary.through
             entries = {entry.pk: entry for entry in chosen[name]}
             if not entries:
                 continue
@@ -500,15 +504,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     # History and preview
 
+    # simple-history's list carries one inline style attribute; the Content-Security-Policy allows that one exact
+    # attribute here (by its hash), and still no other inline style or script.
+    @method_decorator(csp_update({"style-src-attr": ["'unsafe-hashes'", HISTORY_LIST_STYLE]}))
     def history_view(self, request, object_id, extra_context=None):
         admin_log = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=unquote(object_id)
         ).select_related("user")
-        response = super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
-        # simple-history's list carries one inline style attribute; the Content-Security-Policy allows that one
-        # exact attribute here (by its hash), and still no other inline style or script.
-        response._csp_update = {"style-src-attr": ["'unsafe-hashes'", HISTORY_LIST_STYLE]}
-        return response
+        return super().history_view(request, object_id, {"admin_log": admin_log, **(extra_context or {})})
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
@@ -567,10 +570,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def _review_action(self, request):
         action, kind, pk = (request.POST.get(name, "") for name in ("action", "kind", "pk"))
         handlers = {"story": {"accept_headline": (Article, "change", self._accept_headline)}}
-        for through in TAG_THROUGH.values():
-            entry_model = through.tag_model()
-            alias_model = review.alias_model(entry_model)
-            handlers[entry_model._meta.model_name] = {
+        for vocabulary in VOCABULARIES:
+            through, entry_model, alias_model = vocabulary.through, vocabulary.entry, vocabulary.alias
+            handlers[vocabulary.parameter] = {
                 "accept_tag": (through, "change", self._accept_tag),
                 "remove_tag": (through, "delete", self._remove_tag),
                 "accept_entry": (entry_model, "change", self._accept_entry),
@@ -651,7 +653,7 @@ class AliasFormSet(forms.BaseInlineFormSet):
         entry = self.instance
         kept = {}  # folded name -> form, for every alias the entry keeps
         for form in self.forms:
-            if not form.cleaned_data.get("name") or self._should_delete_form(form):
+            if not form.cleaned_data.get("name") or form.cleaned_data.get("DELETE"):
                 continue
             key = name_key(form.cleaned_data["name"])
             if key in kept:

@@ -7,6 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import signals
+        from . import caching, models, signals, versions
 
         signals.connect(self)
+        versions.connect()
+        # The querysets keep their lookups in the cache until the next write; caching.py imports the models.
+        models.remember = caching.remember

@@ -44,41 +44,22 @@ from collections.abc import Callable, Hashable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import InterfaceError, OperationalError, connections, transaction
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import BigIntegerField, F, QuerySet, Value
 from django.db.models.functions import Greatest
-from django.db.models.sql.where import WhereNode
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from .models import (
-    Agreement,
-    AgreementAlias,
-    AgreementEvent,
-    Article,
-    CacheGeneration,
-    Country,
-    CountryAlias,
-    Official,
-    OfficialAlias,
-    TaggedAgreement,
-    TaggedCountry,
-    TaggedOfficial,
-)
+from .internals import has_one_table, without_filters
+from .models import VOCABULARIES, Agreement, AgreementEvent, Article, CacheGeneration
 
 # Every table whose rows readers see, directly or in a count; a write to any of them moves the number on.
 WATCHED = (
     Article,
-    Country,
-    Official,
-    Agreement,
-    CountryAlias,
-    OfficialAlias,
-    AgreementAlias,
-    TaggedCountry,
-    TaggedOfficial,
-    TaggedAgreement,
+    *(vocabulary.entry for vocabulary in VOCABULARIES),
+    *(vocabulary.alias for vocabulary in VOCABULARIES),
+    *(vocabulary.through for vocabulary in VOCABULARIES),
     AgreementEvent,
     AgreementEvent.sources.through,
     Agreement.parties.through,
@@ -267,31 +248,6 @@ def count(queryset: QuerySet) -> int:
     return remember("count", queryset.count, queryset.db, sql, params)
 
 
-# Up to this many stories, an entry's list starts from its tag rows; beyond, from the newest stories.
-FEW_STORIES = 1000
-
-
-def tagged_with(through: type, entry_id: int) -> Q | Exists:
-    """A filter for the stories tagged with an entry, in the form that stays fast for its number of stories.
-
-    An entry on a few stories (most agreements) is fastest found from its tag rows: their story ids, kept until
-    the next write, go into the query as a list. An entry on thousands (the home country) is fastest found by
-    walking the list's date index and checking each story for the tag, which stops after one page; starting
-    from its tag rows would read them all. SQLite, without statistics, picks neither plan reliably itself.
-    """
-
-    def story_ids():
-        ids = list(
-            through.objects.filter(tag_id=entry_id).values_list("content_object_id", flat=True)[: FEW_STORIES + 1]
-        )
-        return ids if len(ids) <= FEW_STORIES else None
-
-    ids = remember("tagged ids", story_ids, through._meta.label, entry_id)
-    if ids is not None:
-        return Q(pk__in=ids)
-    return Exists(through.objects.filter(tag_id=entry_id, content_object_id=OuterRef("pk")))
-
-
 class ArchivePaginator(Paginator):
     """Pages of a story list: the count from the cache, and deep pages found by a narrow query on the index.
 
@@ -314,21 +270,13 @@ class ArchivePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if bottom and isinstance(rows, QuerySet) and _plain(rows):
+        if bottom and isinstance(rows, QuerySet) and has_one_table(rows):
             ids = rows.values("pk")[bottom:top]
-            rows = rows._chain()
             # Same columns, annotations (a search's rank), order and prefetches; only the filters go.
-            rows.query.where = WhereNode()
-            rows = rows.filter(pk__in=ids)
+            rows = without_filters(rows).filter(pk__in=ids)
         else:
             rows = rows[bottom:top]
-        return self._get_page(rows, number, self)
-
-
-def _plain(queryset: QuerySet) -> bool:
-    """One table, no grouping: dropping its filters leaves the same rows for the same ids."""
-    query = queryset.query
-    return len(query.alias_map) <= 1 and query.group_by is None and not query.distinct
+        return Page(rows, number, self)
 
 
 # --- Whole answers ------------------------------------------------------------------------------------

@@ -19,15 +19,15 @@ while they were missing stays wrong.
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import TAG_THROUGH, Status
+from .models import VOCABULARIES, Status
 
 PUBLISHED = Status.PUBLISHED.value
 
 
 def vocabularies():
     """(entry model, tag through model) for each vocabulary."""
-    for through in TAG_THROUGH.values():
-        yield through.tag_model(), through
+    for vocabulary in VOCABULARIES:
+        yield vocabulary.entry, vocabulary.through
 
 
 def recount(using: str = "default") -> None:

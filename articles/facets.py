@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from django.utils.dateformat import format as format_date
 
 from . import caching
-from .models import Article, Entry
+from .models import VOCABULARIES, Entry
 
 # Entries offered per vocabulary; entry index pages list the rest.
 FACET_SIZE = 12
@@ -35,16 +35,13 @@ def facets(model: type[Entry], stories: QuerySet | None, chosen: list[Entry], to
         top = caching.remember(
             "facets",
             lambda: [
-                Facet(e.slug, e.name, e.story_count)
-                for e in model.objects.filter(story_count__gt=0).order_by("-story_count", "name")[
-                    : FACET_SIZE + len(chosen)
-                ]
+                Facet(e.slug, e.name, e.story_count) for e in model.objects.covered()[: FACET_SIZE + len(chosen)]
             ],
             model._meta.label,
             FACET_SIZE + len(chosen),
         )
     else:
-        through = getattr(Article, model.article_field).through
+        through = model.vocabulary().through
         rows = (
             through.objects.filter(content_object__in=stories.order_by().values("pk"))
             .values("tag_id", "tag__slug", "tag__name")
@@ -82,7 +79,7 @@ def _day(day: datetime.date) -> str:
 
 def describe(chosen: dict) -> str:
     """What a filtered list shows, in words: "Stories mentioning Morocco and Rajnath Singh, since 1 May 2025"."""
-    names = [entry.name for name in ("country", "official", "agreement") for entry in chosen.get(name) or ()]
+    names = [entry.name for vocabulary in VOCABULARIES for entry in chosen.get(vocabulary.parameter) or ()]
     if chosen.get("pair"):
         names.insert(0, f"{chosen['pair'].first.name} and {chosen['pair'].second.name} together")
     query = (chosen.get("q") or "").strip()

@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 
 from . import pairs
 from .caching import cache_page
-from .models import Article
+from .models import VOCABULARIES, Article
 
 FEED_LENGTH = 20
 
@@ -21,10 +21,6 @@ class EntryMoved(Exception):
     def __init__(self, entry):
         super().__init__(entry.slug)
         self.entry = entry
-
-
-def feed_url(entry) -> str:
-    return reverse(f"articles:{entry._meta.model_name}_feed", args=[entry.slug])
 
 
 # Entry feeds call this through super(), after their redirect check.
@@ -58,9 +54,7 @@ class LatestStoriesFeed(Feed):
 
     def item_categories(self, item):
         # .all() reads the prefetched tags; names() would query once per story.
-        return [
-            tag.name for field in ("countries", "officials", "agreements") for tag in getattr(item, field).all()
-        ]
+        return [tag.name for vocabulary in VOCABULARIES for tag in getattr(item, vocabulary.field).all()]
 
 
 class EntryFeed(LatestStoriesFeed):
@@ -73,15 +67,13 @@ class EntryFeed(LatestStoriesFeed):
         try:
             return super().__call__(request, *args, **kwargs)
         except EntryMoved as moved:
-            return redirect(feed_url(moved.entry), permanent=True)
+            return redirect(moved.entry.get_feed_url(), permanent=True)
 
     def get_object(self, request, slug):
         try:
-            entry, moved = self.model.by_slug_or_former_slug(slug)
+            entry, moved = self.model.public_by_slug(slug)
         except self.model.DoesNotExist:
             raise Http404(f"No {self.model._meta.verbose_name} {slug!r}") from None
-        if not entry.is_public:
-            raise Http404(f"No {self.model._meta.verbose_name} {slug!r}")
         if moved:
             raise EntryMoved(entry)
         return entry
@@ -96,7 +88,7 @@ class EntryFeed(LatestStoriesFeed):
         return entry.get_absolute_url()
 
     def items(self, entry):
-        return entry.articles.published().with_vocabularies()[:FEED_LENGTH]
+        return Article.objects.published().tagged_with(entry).with_vocabularies()[:FEED_LENGTH]
 
 
 class PairFeed(LatestStoriesFeed):
@@ -106,7 +98,7 @@ class PairFeed(LatestStoriesFeed):
         try:
             return super().__call__(request, *args, **kwargs)
         except EntryMoved as moved:
-            return redirect(reverse("articles:pair_feed", args=[moved.entry.slug]), permanent=True)
+            return redirect(moved.entry.get_feed_url(), permanent=True)
 
     def get_object(self, request, slug):
         found = pairs.find(slug)
@@ -127,4 +119,4 @@ class PairFeed(LatestStoriesFeed):
         return pair.get_absolute_url()
 
     def items(self, pair):
-        return pairs.pair_stories(pair.first, pair.second).with_vocabularies()[:FEED_LENGTH]
+        return Article.objects.published().tagged_with(pair.first, pair.second).with_vocabularies()[:FEED_LENGTH]

@@ -9,7 +9,7 @@ from django_filters.fields import ModelMultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 from . import caching, pairs
-from .models import Agreement, AgreementKind, Article, Country, EventKind, Official, TaggedCountry
+from .models import VOCABULARIES, Agreement, AgreementKind, Article, Country, EventKind, Official
 
 
 class EntriesField(ModelMultipleChoiceField):
@@ -21,11 +21,13 @@ class EntriesField(ModelMultipleChoiceField):
 
     public_only = True
 
-    def _check_values(self, value):
+    def clean(self, value):
+        if not value or not isinstance(value, list | tuple):
+            return super().clean(value)  # nothing chosen, or not a list: Django's answer
         slugs = sorted({str(slug) for slug in value})
         entries = caching.remember(
             "entries by slug",
-            lambda: list(super(EntriesField, self)._check_values(value)),
+            lambda: list(super(EntriesField, self).clean(value)),
             self.queryset.model._meta.label,
             slugs,
         )
@@ -42,10 +44,9 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = EntriesField
 
-    def __init__(self, *, model, tag_field: str, label: str):
-        self.through = getattr(Article, tag_field).through
+    def __init__(self, *, model, label: str):
         super().__init__(
-            field_name=f"{tag_field}__slug",
+            field_name=f"{model.article_field}__slug",
             to_field_name="slug",
             queryset=model.objects.all(),
             conjoined=True,
@@ -55,9 +56,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         )
 
     def filter(self, qs, value):
-        for entry in value or ():
-            qs = qs.filter(caching.tagged_with(self.through, entry.pk))
-        return qs
+        return qs.tagged_with(*(value or ()))
 
 
 class PairField(forms.CharField):
@@ -91,10 +90,8 @@ class PairFilter(django_filters.Filter):
         if value is None:
             return qs
         if qs.model is Agreement:
-            return qs.filter(parties=value.first).filter(parties=value.second)
-        return qs.filter(caching.tagged_with(TaggedCountry, value.first.pk)).filter(
-            caching.tagged_with(TaggedCountry, value.second.pk)
-        )
+            return qs.between(value.first, value.second)
+        return qs.tagged_with(value.first, value.second)
 
 
 def date_bound(field_name: str, lookup_expr: str, label: str) -> django_filters.DateFilter:
@@ -105,9 +102,9 @@ def date_bound(field_name: str, lookup_expr: str, label: str) -> django_filters.
 
 
 class ArticleFilter(django_filters.FilterSet):
-    country = SlugsFilter(model=Country, tag_field="countries", label="Country")
-    official = SlugsFilter(model=Official, tag_field="officials", label="Official")
-    agreement = SlugsFilter(model=Agreement, tag_field="agreements", label="Agreement")
+    country = SlugsFilter(model=Country, label="Country")
+    official = SlugsFilter(model=Official, label="Official")
+    agreement = SlugsFilter(model=Agreement, label="Agreement")
     pair = PairFilter(label="Pair of countries", max_length=200, help_text="Two countries, e.g. india-morocco.")
     published_after = date_bound("published_on", "gte", "Published on or after")
     published_before = date_bound("published_on", "lte", "Published on or before")
@@ -134,9 +131,9 @@ class ArticleFilter(django_filters.FilterSet):
             and self.request is not None
             and self.request.user.has_perm("articles.view_article")
         )
-        for name in ("country", "official", "agreement"):
-            if name in form.fields:
-                form.fields[name].public_only = not sees_all
+        for vocabulary in VOCABULARIES:
+            if vocabulary.parameter in form.fields:
+                form.fields[vocabulary.parameter].public_only = not sees_all
         return form
 
     def filter_search(self, queryset, name, value):

@@ -22,7 +22,7 @@ from django.db import connections, transaction
 from .ingest import parsing
 from .ingest.entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
 from .models import (
-    TAG_THROUGH,
+    VOCABULARIES,
     Agreement,
     AgreementAlias,
     AgreementEvent,
@@ -254,10 +254,10 @@ class Importer:
             results.append(result)
         held = [
             self.hold(through, [reading.id for readings in new_tags for reading in readings[position]])
-            for position, through in enumerate(TAG_THROUGH.values())
+            for position, through in enumerate(vocabulary.through for vocabulary in VOCABULARIES)
         ]
         Article.objects.bulk_create(new_articles)
-        for position, through in enumerate(TAG_THROUGH.values()):
+        for position, through in enumerate(vocabulary.through for vocabulary in VOCABULARIES):
             through.objects.bulk_create(
                 [
                     reading.row(through, article)
@@ -334,7 +334,7 @@ class Importer:
         """Add the resolved tags to the story; returns how many it did not have."""
         return sum(
             self._link(through, article, _survivors(ids, self.hold(through, [r.id for r in ids])), new)
-            for through, ids in zip(TAG_THROUGH.values(), tag_ids, strict=True)
+            for through, ids in zip((vocabulary.through for vocabulary in VOCABULARIES), tag_ids, strict=True)
         )
 
     def hold(self, through, ids: list[int]) -> dict[int, int | None]:
@@ -708,7 +708,7 @@ def refresh_statistics(using: str = "default") -> None:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
-    tables = [Article, *TAG_THROUGH.values(), Country, Official, Agreement]
+    tables = [Article, *(vocabulary.through for vocabulary in VOCABULARIES), Country, Official, Agreement]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(m._meta.db_table) for m in tables)}")
         cursor.execute("SELECT gin_clean_pending_list('article_search_idx'::regclass)")

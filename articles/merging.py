@@ -168,11 +168,11 @@ def _keep_name_and_address(alias_model, survivor: Entry, old: Entry):
 
 
 def _through(model: type[Entry]) -> type[models.Model]:
-    return model.tagged_articles.rel.related_model
+    return model.vocabulary().through
 
 
 def _alias_model(model: type[Entry]) -> type[models.Model]:
-    return model.aliases.rel.related_model
+    return model.vocabulary().alias
 
 
 def _other_references(model: type[Entry]) -> list[models.ForeignObjectRel]:

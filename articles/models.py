@@ -1,40 +1,32 @@
-"""Articles and the three editor-managed vocabularies: countries, officials, agreements."""
+"""Articles and the three editor-managed vocabularies (countries, officials, agreements): the schema, the one
+registry of the vocabularies (VOCABULARIES), and the querysets every page, feed, sitemap and API answer composes.
+
+How lists are drawn fast lives in articles/lists.py, the private Django and taggit APIs in articles/internals.py,
+a version's tags in articles/versions.py.
+"""
 
 import datetime
-import functools
 import uuid
 from typing import NamedTuple
 
-from django.conf import settings
-from django.db import connections, models
-from django.db.models import F, Q
-from django.db.models.query import ModelIterable
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.db import models
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, Substr
 from simple_history.models import HistoricalRecords
-from taggit.managers import TaggableManager, _TaggableManager
+from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import search
 from .ingest import parsing
+from .internals import TagManager, with_iterable
+from .lists import ListIterable, page_url
 from .text import ascii_slug, name_key
 
-# Stands for the slug in a URL reversed once per view name (see page_url).
-_SLUG_PLACEHOLDER = "slug-placeholder"
 
-
-@functools.lru_cache(maxsize=64)
-def _url_template(script_prefix: str, urlconf: str, view_name: str) -> str:
-    return reverse(view_name, urlconf=urlconf, args=[_SLUG_PLACEHOLDER])
-
-
-def page_url(view_name: str, slug: str) -> str:
-    """reverse(view_name, args=[slug]) for a view taking one slug, resolved once per view name.
-
-    A list page links every story to its tags, a hundred links or more; reversing each one cost more than
-    the queries behind the page. Slugs are ASCII and URL-safe, so they go into the URL as they are.
-    """
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _url_template(get_script_prefix(), urlconf, view_name).replace(_SLUG_PLACEHOLDER, slug, 1)
+def remember(name: str, compute, *parts):
+    """compute(), from the querysets below; the app's ready() makes this caching.remember, which keeps what it
+    computed until the next write (caching.py reads these models, so this module cannot import it)."""
+    return compute()
 
 
 # What makes an entry public: reviewed by an editor, or named by a published story. The importer creates entries
@@ -46,6 +38,19 @@ class EntryQuerySet(models.QuerySet):
     def public(self):
         """The only way public code reaches vocabulary entries (pages, feeds, sitemaps, the API for readers)."""
         return self.filter(PUBLIC_ENTRY)
+
+    def covered(self):
+        """Entries on published stories, most covered first (the database keeps `story_count`)."""
+        return self.filter(story_count__gt=0).order_by("-story_count", "name")
+
+    def mentioned_on(self, story_ids: list[int]):
+        """Entries tagged on these stories, most often first, each with `shared`: on how many of them."""
+        # Filtering the through rows and counting them in one query: the count uses the filtered join.
+        return (
+            self.filter(tagged_articles__content_object__in=story_ids)
+            .annotate(shared=Count("tagged_articles"))
+            .order_by("-shared", "name")
+        )
 
 
 class Entry(TagBase):
@@ -83,6 +88,10 @@ class Entry(TagBase):
     # The name of the Article tag manager that holds this vocabulary.
     article_field = ""
 
+    @classmethod
+    def vocabulary(cls) -> "Vocabulary":
+        return next(vocabulary for vocabulary in VOCABULARIES if vocabulary.entry is cls)
+
     @property
     def articles(self) -> "ArticleQuerySet":
         """Every story tagged with this entry; public code narrows it with .published()."""
@@ -94,10 +103,24 @@ class Entry(TagBase):
         entry = cls.objects.filter(slug=slug).first()
         if entry is not None:
             return entry, False
-        alias = cls.aliases.rel.related_model.objects.filter(former_slug=slug).select_related("entry").first()
+        alias = cls.vocabulary().alias.objects.filter(former_slug=slug).select_related("entry").first()
         if alias is None:
             raise cls.DoesNotExist(slug)
         return alias.entry, True
+
+    @classmethod
+    def public_by_slug(cls, slug: str):
+        """by_slug_or_former_slug for readers: an entry that is not public does not exist."""
+        entry, moved = cls.by_slug_or_former_slug(slug)
+        if not entry.is_public:
+            raise cls.DoesNotExist(slug)
+        return entry, moved
+
+    def get_absolute_url(self):
+        return page_url(f"articles:{self._meta.model_name}", self.slug)
+
+    def get_feed_url(self):
+        return page_url(f"articles:{self._meta.model_name}_feed", self.slug)
 
     def alias_names(self) -> list[str]:
         """Alias names; reads the prefetched aliases when there are any."""
@@ -142,9 +165,6 @@ class Country(Entry):
         verbose_name_plural = "countries"
         permissions = [("merge_country", "Can merge countries")]
 
-    def get_absolute_url(self):
-        return page_url("articles:country", self.slug)
-
 
 class Official(Entry):
     article_field = "officials"
@@ -155,9 +175,6 @@ class Official(Entry):
 
     class Meta(Entry.Meta):
         permissions = [("merge_official", "Can merge officials")]
-
-    def get_absolute_url(self):
-        return page_url("articles:official", self.slug)
 
 
 class AgreementKind(models.TextChoices):
@@ -196,6 +213,13 @@ class AgreementQuerySet(EntryQuerySet):
             status_on=models.Subquery(latest.values("date")[:1]),
         )
 
+    def between(self, first: "Country", second: "Country"):
+        """Agreements both countries are parties to."""
+        return self.filter(parties=first).filter(parties=second)
+
+    def newest_signing_first(self):
+        return self.order_by(F("signed_on").desc(nulls_last=True), "name", "pk")
+
 
 class Agreement(Entry):
     article_field = "agreements"
@@ -223,9 +247,6 @@ class Agreement(Entry):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"),
         ]
-
-    def get_absolute_url(self):
-        return page_url("articles:agreement", self.slug)
 
     @property
     def party_list(self) -> list[str]:
@@ -349,6 +370,32 @@ class TaggedAgreement(EvidencedTag):
         indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_agreement_story_idx")]
 
 
+class Vocabulary(NamedTuple):
+    """One of the three vocabularies: the entries, their tags on stories, their aliases."""
+
+    entry: type[Entry]
+    through: type[EvidencedTag]
+    alias: type[Alias]
+
+    @property
+    def field(self) -> str:
+        """Article's tag manager, and the key of a story's tags in the API and in versions: "countries"."""
+        return self.entry.article_field
+
+    @property
+    def parameter(self) -> str:
+        """The story list's filter parameter, and a tag's kind on lists: "country"."""
+        return self.entry._meta.model_name
+
+
+# The one list of the three vocabularies, in the order pages show tags; everything else reads it.
+VOCABULARIES = (
+    Vocabulary(Country, TaggedCountry, CountryAlias),
+    Vocabulary(Official, TaggedOfficial, OfficialAlias),
+    Vocabulary(Agreement, TaggedAgreement, AgreementAlias),
+)
+
+
 class EventKind(models.TextChoices):
     """What happened to an agreement; the values the importer reads are agreements.Status's."""
 
@@ -434,11 +481,6 @@ class AgreementEvent(models.Model):
         return f"{self.date.day} {self.date:%B %Y}"
 
 
-# Article's tag manager for each vocabulary and its through model, in the order pages show tags. A tag's
-# kind (country, official, agreement) is its entry model's name.
-TAG_THROUGH = {"countries": TaggedCountry, "officials": TaggedOfficial, "agreements": TaggedAgreement}
-
-
 class ArticleVersion(models.Model):
     """What each saved version of a story keeps besides the fields simple-history copies: its tags."""
 
@@ -452,84 +494,10 @@ class ArticleVersion(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        if self.tags is None:
-            from .versions import tags_for_new_version  # versions.py imports this module
-
-            self.tags = tags_for_new_version(self)
-        super().save(*args, **kwargs)
-
-
-class TagManager(_TaggableManager):
-    """taggit's manager of a story's tags, whose per-story filter is only built when the queryset is used.
-
-    Prefetching makes one such queryset per story and replaces its results; building the filter cost more
-    than the prefetch queries themselves (Django's own related managers defer it the same way).
-    """
-
-    def get_queryset(self, extra_filters=None):
-        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
-        if self.instance is None or extra_filters or self.prefetch_cache_name in prefetched:
-            return super().get_queryset(extra_filters)
-        tags = self.through.tag_model().objects.order_by(*self.ordering)
-        tags._defer_next_filter = True
-        return tags.filter(**{f"{self.through.tag_relname()}__content_object": self.instance})
-
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
-
-
-class TagLink(NamedTuple):
-    """A story's tag as a list shows it: which vocabulary, the entry's name, its page."""
-
-    kind: str  # country, official or agreement
-    name: str
-    url: str
-
-
-class ListIterable(ModelIterable):
-    """Stories with `tag_links`, every tag of the rows read in one query after the rows (see tag_rows).
-
-    A list shows each tag as a name and a link, nothing more; three prefetches would build a model instance
-    and a queryset for each tag, which cost more than the page's queries.
-    """
-
-    def __iter__(self):
-        stories = list(super().__iter__())
-        kinds = [through.tag_model()._meta.model_name for through in TAG_THROUGH.values()]
-        links = {story.pk: tuple([] for _kind in kinds) for story in stories}
-        for story_id, index, name, slug in tag_rows(list(links), self.queryset.db):
-            kind = kinds[index]
-            links[story_id][index].append(TagLink(kind, name, page_url(f"articles:{kind}", slug)))
-        for story in stories:
-            story.tag_links = [link for kind_links in links[story.pk] for link in kind_links]
-        return iter(stories)
-
-
-def tag_rows(story_ids: list[int], using: str = "default") -> list[tuple[int, int, str, str]]:
-    """(story id, index in TAG_THROUGH, entry name, entry slug) for every tag of the stories, by name.
-
-    One query for the three vocabularies, written out: the ORM took longer to build it than the database to
-    answer it. The database sorts the names, in its collation, as the stories' tag managers do.
-    """
-    if not story_ids:
-        return []
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(story_ids))
-    selects = []
-    for index, through in enumerate(TAG_THROUGH.values()):
-        selects.append(
-            f"SELECT tagged.content_object_id, {index}, entry.name, entry.slug "
-            f"FROM {quote(through._meta.db_table)} tagged "
-            f"JOIN {quote(through.tag_model()._meta.db_table)} entry ON entry.id = tagged.tag_id "
-            f"WHERE tagged.content_object_id IN ({placeholders})"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 3", story_ids * len(selects))
-        return cursor.fetchall()
 
 
 def slug_candidates(headline: str, published_on: datetime.date | None = None) -> list[str]:
@@ -545,7 +513,28 @@ def random_slug(headline: str) -> str:
     return f"{ascii_slug(headline, max_length=80)}-{uuid.uuid4().hex[:8]}"
 
 
+# Up to this many stories, an entry's stories are found from its tag rows; beyond, from the newest stories.
+FEW_STORIES = 1000
+# A story's related stories are chosen among this many of the latest on each of its entries.
+RELATED_CANDIDATES = 100
+# A timeline (stories per month) shows at most this many months.
+TIMELINE_MONTHS = 36
+
+
+def latest_tagged(through: type, tag_id: int) -> list[int]:
+    """The RELATED_CANDIDATES stories most recently tagged with an entry (from the end of its index)."""
+    latest = through.objects.filter(tag_id=tag_id).order_by("-content_object_id")
+    return remember(
+        "latest tagged",
+        lambda: list(latest.values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]),
+        through._meta.label,
+        tag_id,
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
+    vocabularies = VOCABULARIES
+
     def free_slug(self, headline: str, published_on: datetime.date | None = None) -> str:
         """A slug for a headline that no story has."""
         candidates = slug_candidates(headline, published_on)
@@ -563,13 +552,94 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_vocabularies(self):
         """Prefetch the three vocabularies so a list costs the same queries for any number of rows."""
-        return self.prefetch_related("countries", "officials", "agreements")
+        return self.prefetch_related(*(vocabulary.field for vocabulary in self.vocabularies))
 
     def for_lists(self):
         """What a list of stories shows: no body, and each story's `tag_links` (one query for all rows)."""
-        stories = self.defer("body", "raw_text")
-        stories._iterable_class = ListIterable
+        return with_iterable(self.defer("body", "raw_text"), ListIterable)
+
+    def tagged_with(self, *entries: Entry):
+        """The stories tagged with every one of `entries`, each found the way that stays fast for its stories.
+
+        An entry on a few stories (most agreements) is fastest found from its tag rows: their story ids, kept
+        until the next write, go into the query as a list. An entry on thousands (the home country) is fastest
+        found by walking the list's date index and checking each story for the tag, which stops after one page;
+        starting from its tag rows would read them all. SQLite, without statistics, picks neither plan reliably.
+        """
+        stories = self
+        for entry in entries:
+            through = entry.vocabulary().through
+
+            def story_ids(through=through, entry_id=entry.pk):
+                ids = through.objects.filter(tag_id=entry_id).values_list("content_object_id", flat=True)
+                ids = list(ids[: FEW_STORIES + 1])
+                return ids if len(ids) <= FEW_STORIES else None
+
+            ids = remember("tagged ids", story_ids, through._meta.label, entry.pk)
+            if ids is not None:
+                stories = stories.filter(pk__in=ids)
+            else:
+                stories = stories.filter(
+                    Exists(through.objects.filter(tag_id=entry.pk, content_object_id=OuterRef("pk")))
+                )
         return stories
+
+    def newest_ids(self, limit: int) -> list[int]:
+        """The ids of the newest `limit` stories, in the lists' order."""
+        return list(self.order_by(*Article._meta.ordering).values_list("pk", flat=True)[:limit])
+
+    def related_to(self, article: "Article"):
+        """Stories sharing the most entries with `article`, newest first among equals, each with `shared`.
+
+        The candidates are the stories most recently tagged with each of its entries (its tags prefetched),
+        RELATED_CANDIDATES per entry: an entry on every story (the home country) would otherwise make the whole
+        archive a candidate. Each entry's candidates are kept until the next write and serve every story that
+        mentions it.
+        """
+        shared = Value(0)
+        candidates = set()
+        for vocabulary in self.vocabularies:
+            field = vocabulary.field
+            ids = [tag.pk for tag in getattr(article, field).all()]
+            if not ids:
+                continue
+            for tag_id in ids:
+                candidates.update(latest_tagged(vocabulary.through, tag_id))
+            shared += Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True)
+        candidates.discard(article.pk)
+        if not candidates:
+            return self.none()
+        return (
+            # A list of ids, so that the counts join only the candidates' tags, on either database.
+            self.filter(pk__in=sorted(candidates))
+            .annotate(shared=shared)
+            .order_by("-shared", *Article._meta.ordering)
+        )
+
+    def per_month(self, months: int = TIMELINE_MONTHS) -> list[tuple[datetime.date, int]]:
+        """(first day of month, stories) for each month up to the latest story's, gaps included.
+
+        At most the latest `months` months, and only their stories are counted.
+        """
+        dated = self.exclude(published_on=None).values_list("published_on", flat=True)
+        latest = dated.order_by("-published_on").first()
+        if latest is None:
+            return []
+        first = dated.order_by("published_on").first().replace(day=1)
+        shown = [latest.replace(day=1)]
+        while shown[-1] > first and len(shown) < months:
+            shown.append((shown[-1] - datetime.timedelta(days=1)).replace(day=1))
+        rows = (
+            dated.filter(published_on__gte=shown[-1])
+            # "YYYY-MM" of the ISO date: built-in string functions on both databases, where SQLite's TruncMonth
+            # calls back into Python for every row.
+            .annotate(month=Substr(Cast("published_on", CharField()), 1, 7))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        counts = {datetime.date.fromisoformat(f"{row['month']}-01"): row["count"] for row in rows}
+        return [(month, counts.get(month, 0)) for month in reversed(shown)]
 
 
 class Article(models.Model):

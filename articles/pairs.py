@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Count, F, QuerySet
+from django.db.models import QuerySet
 
 from . import caching
-from .models import Agreement, Article, Country, Official, Status, TaggedCountry, page_url
+from .lists import page_url
+from .models import Agreement, Article, Country, Official, Status, TaggedCountry
 
 # The officials a pair page lists on each side, at most; counted over its latest stories.
 OFFICIALS_PER_SIDE = 12
@@ -39,6 +40,9 @@ class Pair:
 
     def get_absolute_url(self) -> str:
         return page_url("articles:pair", self.slug)
+
+    def get_feed_url(self) -> str:
+        return page_url("articles:pair_feed", self.slug)
 
     def other(self, country: Country) -> Country:
         return self.second if country.pk == self.first.pk else self.first
@@ -166,43 +170,24 @@ def pairs(country: Country | None = None) -> list[Pair]:
     return caching.remember("pairs", compute, country.pk if country else None)
 
 
-def pair_stories(first: Country, second: Country) -> QuerySet:
-    """The published stories tagged with both countries."""
-    return (
-        Article.objects.published()
-        .filter(caching.tagged_with(TaggedCountry, first.pk))
-        .filter(caching.tagged_with(TaggedCountry, second.pk))
-    )
-
-
 def pair_agreements(first: Country, second: Country) -> QuerySet:
     """Public agreements both countries are parties to, with their status, newest signing first."""
     return (
         Agreement.objects.public()
-        .filter(parties=first)
-        .filter(parties=second)
+        .between(first, second)
         .with_status()
         .prefetch_related("signatories")
-        .order_by(F("signed_on").desc(nulls_last=True), "name")
+        .newest_signing_first()
     )
 
 
 def pair_officials(first: Country, second: Country) -> dict[int, list[Official]]:
     """{country id: its officials on the pair's latest stories, most often first}, each with `shared`."""
-    latest = list(
-        pair_stories(first, second)
-        .order_by(*Article._meta.ordering)
-        .values_list("pk", flat=True)[:OFFICIALS_WINDOW]
-    )
+    latest = Article.objects.published().tagged_with(first, second).newest_ids(OFFICIALS_WINDOW)
     sides: dict[int, list[Official]] = {first.pk: [], second.pk: []}
     if not latest:
         return sides
-    officials = (
-        Official.objects.public()
-        .filter(country__in=[first, second], tagged_articles__content_object__in=latest)
-        .annotate(shared=Count("tagged_articles"))
-        .order_by("-shared", "name")
-    )
+    officials = Official.objects.public().filter(country__in=[first, second]).mentioned_on(latest)
     for official in officials:
         side = sides[official.country_id]
         if len(side) < OFFICIALS_PER_SIDE:

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from .importing import Importer
 from .ingest.entities import find_entities
-from .models import TAG_THROUGH, Article
+from .models import VOCABULARIES, Article
 from .versions import write_versions
 
 
@@ -57,9 +57,9 @@ def retag(articles: Iterable[Article], *, user=None) -> RetagResult:
 def _tags(articles: list[Article]) -> dict[int, set[tuple[str, str]]]:
     """(kind, name) of every tag on the stories: one query per vocabulary."""
     tags: dict[int, set[tuple[str, str]]] = {article.pk: set() for article in articles}
-    for through in TAG_THROUGH.values():
-        kind = through.tag_model()._meta.model_name
-        rows = through.objects.filter(content_object__in=[a.pk for a in articles]).values_list(
+    for vocabulary in VOCABULARIES:
+        kind = vocabulary.parameter
+        rows = vocabulary.through.objects.filter(content_object__in=[a.pk for a in articles]).values_list(
             "content_object_id", "tag__name"
         )
         for article_id, name in rows:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import TAG_THROUGH, Article, TagOrigin
+from .models import VOCABULARIES, Article, TagOrigin
 
 # Below this the importer's reading of a tag is shown for review even when it did not mark it.
 LOW_CONFIDENCE = 0.6
@@ -21,11 +21,11 @@ SOURCES_PER_ENTRY = 3
 
 
 def entry_models() -> list[type]:
-    return [through.tag_model() for through in TAG_THROUGH.values()]
+    return [vocabulary.entry for vocabulary in VOCABULARIES]
 
 
 def alias_model(entry_model: type) -> type:
-    return entry_model.aliases.rel.related_model
+    return entry_model.vocabulary().alias
 
 
 def tags_to_review(through: type) -> QuerySet:
@@ -68,9 +68,9 @@ _STORY_FIELDS = ("content_object__headline", "content_object__slug", "content_ob
 def queue() -> dict[str, list[Part]]:
     """Every part of the review queue, newest first within each."""
     tags, entries, aliases = [], [], []
-    for through in TAG_THROUGH.values():
-        kind = through.tag_model()._meta.model_name
-        waiting = tags_to_review(through)
+    for vocabulary in VOCABULARIES:
+        kind = vocabulary.parameter
+        waiting = tags_to_review(vocabulary.through)
         rows = list(
             waiting.select_related("tag", "content_object")
             .only("origin", "confidence", "evidence", "needs_review", "tag__name", "tag__slug", *_STORY_FIELDS)
@@ -79,7 +79,7 @@ def queue() -> dict[str, list[Part]]:
         tags.append(Part(kind, rows, _total(waiting, rows)))
     for model in entry_models():
         kind = model._meta.model_name
-        through = getattr(Article, model.article_field).through
+        through = model.vocabulary().through
         # Sliced prefetch: Django limits each entry's stories with a window function, in one query.
         sources = (
             through.objects.select_related("content_object")
@@ -121,6 +121,6 @@ def counts() -> dict[str, int]:
     return {
         "entries": sum(entries_to_review(model).count() for model in entry_models()),
         "aliases": sum(aliases_to_review(model).count() for model in entry_models()),
-        "tags": sum(tags_to_review(through).count() for through in TAG_THROUGH.values()),
+        "tags": sum(tags_to_review(vocabulary.through).count() for vocabulary in VOCABULARIES),
         "stories": stories_to_review().count(),
     }

@@ -13,7 +13,6 @@ from django.urls import reverse
 from . import pairs
 from .caching import ArchivePaginator
 from .models import Agreement, Article, Country, Official
-from .views import covered
 
 # URLs on one sitemap page: about 185 KB of XML for stories.
 PAGE_SIZE = 1000
@@ -25,7 +24,7 @@ class PagedSitemap(Sitemap):
     @property
     def paginator(self):
         # The number of rows from the query cache, and deep pages through the primary-key index.
-        return ArchivePaginator(self._items(), self.limit)
+        return ArchivePaginator(self.items(), self.limit)
 
 
 class PageSitemap(PagedSitemap):
@@ -60,7 +59,7 @@ class EntrySitemap(PagedSitemap):
         self.model = model
 
     def items(self):
-        return covered(self.model).order_by("pk").only("slug")
+        return self.model.objects.covered().order_by("pk").only("slug")
 
 
 class PairSitemap(PagedSitemap):

@@ -8,9 +8,9 @@ gone. `None` marks a version saved before versions kept tags: it restores no tag
 
 Every way of writing a version fills it (`tag_snapshots` is the one place that reads them):
 - a save (the admin's form and revert, the API, the importer's one-file path) writes a version whose tags
-  are read as it is written (ArticleVersion.save); where the tags change after that save, in the same operation
-  (the admin's inlines, the API's tag lists, the importer tagging a new story), `record_tags` puts the new tags
-  on that version;
+  are read as it is written (`fill_tags`, on simple-history's pre_create_historical_record); where the tags
+  change after that save, in the same operation (the admin's inlines, the API's tag lists, the importer
+  tagging a new story), `record_tags` puts the new tags on that version;
 - tags changed without a save (admin actions, re-tagging, merges) and bulk writes (publishing, the importer's
   batches) get new versions from `write_versions`.
 """
@@ -24,10 +24,10 @@ from itertools import islice
 from django.db.models import CharField, Value
 from django.utils import timezone
 from django.utils.text import capfirst
+from simple_history.signals import pre_create_historical_record
 
-from .models import TAG_THROUGH, Article, Entry
+from .models import VOCABULARIES, Article, Entry
 
-# The Article tag manager of each vocabulary and its through model, in the order versions show them.
 # Stories whose versions are written together: bounds memory and the size of each query's id list.
 CHUNK = 500
 
@@ -37,15 +37,15 @@ Snapshot = dict[str, list[dict]]
 def tag_snapshots(article_ids: Iterable[int]) -> dict[int, Snapshot]:
     """Each story's tags as its versions keep them, read in one query for any number of stories."""
     ids = list(article_ids)
-    snapshots: dict[int, Snapshot] = {pk: {kind: [] for kind in TAG_THROUGH} for pk in ids}
+    snapshots: dict[int, Snapshot] = {pk: empty_snapshot() for pk in ids}
     if not ids:
         return snapshots
     parts = [
-        through.objects.filter(content_object_id__in=ids)
-        .annotate(kind=Value(kind, output_field=CharField()))
+        vocabulary.through.objects.filter(content_object_id__in=ids)
+        .annotate(kind=Value(vocabulary.field, output_field=CharField()))
         .values_list("content_object_id", "kind", "tag_id", "tag__slug", "tag__name")
         .order_by()
-        for kind, through in TAG_THROUGH.items()
+        for vocabulary in VOCABULARIES
     ]
     for article_id, kind, pk, slug, name in parts[0].union(*parts[1:], all=True):
         snapshots[article_id][kind].append({"id": pk, "slug": slug, "name": name})
@@ -55,11 +55,24 @@ def tag_snapshots(article_ids: Iterable[int]) -> dict[int, Snapshot]:
     return snapshots
 
 
-def tags_for_new_version(version) -> Snapshot:
-    """The tags of a version being saved: none for a new story, else the story's tags now."""
-    if version.history_type == "+":
-        return {kind: [] for kind in TAG_THROUGH}
-    return tag_snapshots([version.id])[version.id]
+def empty_snapshot() -> Snapshot:
+    return {vocabulary.field: [] for vocabulary in VOCABULARIES}
+
+
+def fill_tags(sender, history_instance, **kwargs):
+    """A version about to be saved gets its tags: none for a new story, else the story's tags now."""
+    if history_instance.tags is not None:
+        return
+    if history_instance.history_type == "+":
+        history_instance.tags = empty_snapshot()
+    else:
+        history_instance.tags = tag_snapshots([history_instance.id])[history_instance.id]
+
+
+def connect():
+    pre_create_historical_record.connect(
+        fill_tags, sender=Article.history.model, dispatch_uid="articles.versions.fill_tags"
+    )
 
 
 def record_tags(article: Article):
@@ -98,7 +111,7 @@ def tag_changes(newer: Snapshot | None, older: Snapshot | None) -> list[dict[str
     if newer is None or older is None:
         return []
     changes = []
-    for kind in TAG_THROUGH:
+    for kind in (vocabulary.field for vocabulary in VOCABULARIES):
         before, after = older.get(kind, []), newer.get(kind, [])
         if {entry["id"] for entry in before} != {entry["id"] for entry in after}:
             changes.append({"field": _label(kind), "old": _names(before), "new": _names(after)})
@@ -130,15 +143,15 @@ class TagRestore:
 def plan_restore(snapshot: Snapshot) -> TagRestore:
     """Resolve a version's tags to entries: merged ones to their survivor, deleted ones left out and named."""
     plan = TagRestore()
-    for kind, through in TAG_THROUGH.items():
-        model = through._meta.get_field("tag").related_model
+    for vocabulary in VOCABULARIES:
+        kind, model = vocabulary.field, vocabulary.entry
         label = str(model._meta.verbose_name)
         kept = snapshot.get(kind, [])
         found = model.objects.in_bulk([entry["id"] for entry in kept])
         gone = [entry for entry in kept if entry["id"] not in found]
         survivors = {}
         if gone:
-            aliases = model.aliases.rel.related_model.objects.filter(former_slug__in=[e["slug"] for e in gone])
+            aliases = vocabulary.alias.objects.filter(former_slug__in=[e["slug"] for e in gone])
             survivors = {alias.former_slug: alias.entry for alias in aliases.select_related("entry")}
         entries = {}
         for entry in kept:
@@ -157,8 +170,9 @@ def plan_restore(snapshot: Snapshot) -> TagRestore:
 def restore_tags(article: Article, snapshot: Snapshot) -> TagRestore:
     """Tag the story as in a version, as far as its entries still exist; call it in the revert's transaction."""
     plan = plan_restore(snapshot)
-    for kind, through in TAG_THROUGH.items():
-        wanted = {entry.pk for entry in plan.entries[kind]}
+    for vocabulary in VOCABULARIES:
+        through = vocabulary.through
+        wanted = {entry.pk for entry in plan.entries[vocabulary.field]}
         tagged = through.objects.filter(content_object=article)
         tagged.exclude(tag_id__in=wanted).delete()
         have = set(tagged.values_list("tag_id", flat=True))

@@ -1,31 +1,22 @@
 """Public pages. Every query starts from Article.objects.published()."""
 
 import csv
-import datetime
 
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Cast, Substr
+from django.db.models import Prefetch
 from django.forms.renderers import Jinja2
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from . import caching, facets, pairs
 from .caching import ArchivePaginator, cache_page
-from .feeds import feed_url
 from .filters import AgreementFilter, ArticleFilter
-from .models import Agreement, AgreementEvent, Article, Country, Entry, Official
+from .models import VOCABULARIES, Agreement, AgreementEvent, Article, Country, Entry, Official
 from .widgets import FacetCheckboxes
 
-VOCABULARIES = (Country, Official, Agreement)
-# The list's filter parameter for each vocabulary (see ArticleFilter).
-FILTER_PARAMETERS = {Country: "country", Official: "official", Agreement: "agreement"}
-TIMELINE_MONTHS = 36
-RELATED_CANDIDATES = 100
 # The list's filter form is drawn on every request; Django's Jinja2 form renderer draws it several times faster
 # than the template language (same markup; the admin keeps the default renderer).
 FORM_RENDERER = Jinja2()
@@ -39,36 +30,13 @@ PAIR_ROWS = 30
 PAIR_AGREEMENTS = 20
 
 
-def covered(model: type[Entry]) -> QuerySet:
-    """Entries of `model` on published stories, most covered first (the database keeps `story_count`)."""
-    return model.objects.filter(story_count__gt=0).order_by("-story_count", "name")
-
-
 def most_covered(model: type[Entry], limit: int) -> list[tuple[Entry, int]]:
     """(entry, its published stories) for the `limit` most covered entries of `model`, kept until a write."""
     return caching.remember(
         "most covered",
-        lambda: [(entry, entry.story_count) for entry in covered(model)[:limit]],
+        lambda: [(entry, entry.story_count) for entry in model.objects.covered()[:limit]],
         model._meta.label,
         limit,
-    )
-
-
-def entry_stories(entry: Entry) -> QuerySet:
-    """The published stories tagged with `entry`, found the way that stays fast for its number of stories."""
-    through = getattr(Article, entry.article_field).through
-    return Article.objects.published().filter(caching.tagged_with(through, entry.pk))
-
-
-def latest_story_ids(entry: Entry) -> list[int]:
-    """The ids of `entry`'s latest MENTIONED_WINDOW published stories, kept until a write."""
-    stories = entry_stories(entry).order_by(*Article._meta.ordering)
-    return caching.remember(
-        "latest stories",
-        lambda: list(stories.values_list("pk", flat=True)[:MENTIONED_WINDOW]),
-        entry._meta.label,
-        entry.pk,
-        MENTIONED_WINDOW,
     )
 
 
@@ -76,17 +44,18 @@ def mentioned_with(model: type[Entry], entry: Entry, limit: int) -> list[tuple[E
     """(other, stories) for the `limit` entries of `model` most often on `entry`'s latest MENTIONED_WINDOW stories.
 
     The window bounds the work: over every story of the home country, the counts took seconds at 100,000 stories,
-    and the first request after each write paid them.
+    and the first request after each write paid them. The window's ids are kept until a write too.
     """
 
     def compute():
-        latest = latest_story_ids(entry)
-        # Filtering the through rows and counting them in one query: the count uses the filtered join.
-        others = (
-            model.objects.filter(tagged_articles__content_object__in=latest)
-            .annotate(shared=Count("tagged_articles"))
-            .order_by("-shared", "name")
+        latest = caching.remember(
+            "latest stories",
+            lambda: Article.objects.published().tagged_with(entry).newest_ids(MENTIONED_WINDOW),
+            entry._meta.label,
+            entry.pk,
+            MENTIONED_WINDOW,
         )
+        others = model.objects.mentioned_on(latest)
         if type(entry) is model:
             others = others.exclude(pk=entry.pk)
         return [(other, other.shared) for other in others[:limit]]
@@ -95,85 +64,15 @@ def mentioned_with(model: type[Entry], entry: Entry, limit: int) -> list[tuple[E
 
 
 def find_entry(model: type[Entry], slug: str) -> tuple[Entry, bool]:
-    """Entry.by_slug_or_former_slug for public entries only, kept until a write; an official with their country."""
+    """Entry.public_by_slug, kept until a write; an official with their country."""
 
     def compute():
-        entry, moved = model.by_slug_or_former_slug(slug)
-        if not entry.is_public:
-            raise model.DoesNotExist(slug)
+        entry, moved = model.public_by_slug(slug)
         if isinstance(entry, Official):
             entry.country  # noqa: B018 - loaded now, so that the kept copy has it
         return entry, moved
 
     return caching.remember("entry", compute, model._meta.label, slug)
-
-
-def related_stories(article: Article, limit: int = 5) -> QuerySet:
-    """Published stories sharing the most entries with `article`, newest first among equals.
-
-    The candidates are the stories most recently tagged with each of its entries, RELATED_CANDIDATES per
-    entry: an entry on every story (the home country) would otherwise make the whole archive a candidate.
-    Each entry's list is kept until the next write and serves every story page that mentions it.
-    """
-    shared = Value(0)
-    candidates = set()
-    for model in VOCABULARIES:
-        field = model.article_field
-        ids = [tag.pk for tag in getattr(article, field).all()]
-        if not ids:
-            continue
-        through = getattr(Article, field).through
-        for tag_id in ids:
-            candidates.update(latest_tagged(through, tag_id))
-        shared += Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True)
-    candidates.discard(article.pk)
-    if not candidates:
-        return Article.objects.none()
-    return (
-        Article.objects.published()
-        # A list of ids, so that the counts join only the candidates' tags, on either database.
-        .filter(pk__in=sorted(candidates))
-        .annotate(shared=shared)
-        .order_by("-shared", *Article._meta.ordering)
-        .for_lists()[:limit]
-    )
-
-
-def latest_tagged(through: type, tag_id: int) -> list[int]:
-    """The RELATED_CANDIDATES stories most recently tagged with an entry (from the end of its index)."""
-    latest = through.objects.filter(tag_id=tag_id).order_by("-content_object_id")
-    return caching.remember(
-        "latest tagged",
-        lambda: list(latest.values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]),
-        through._meta.label,
-        tag_id,
-    )
-
-
-def stories_per_month(stories: QuerySet) -> list[tuple[datetime.date, int]]:
-    """(first day of month, published stories) for each month up to the latest story, gaps included.
-
-    At most the latest TIMELINE_MONTHS months, and only their stories are counted.
-    """
-    dated = stories.published().exclude(published_on=None).values_list("published_on", flat=True)
-    latest = dated.order_by("-published_on").first()
-    if latest is None:
-        return []
-    first = dated.order_by("published_on").first().replace(day=1)
-    months = [latest.replace(day=1)]
-    while months[-1] > first and len(months) < TIMELINE_MONTHS:
-        months.append((months[-1] - datetime.timedelta(days=1)).replace(day=1))
-    rows = (
-        dated.filter(published_on__gte=months[-1])
-        # "YYYY-MM" of the ISO date: built-in string functions on both databases, where SQLite's TruncMonth
-        # calls back into Python for every row.
-        .annotate(month=Substr(Cast("published_on", CharField()), 1, 7))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts = {datetime.date.fromisoformat(f"{row['month']}-01"): row["count"] for row in rows}
-    return [(month, counts.get(month, 0)) for month in reversed(months)]
 
 
 @cache_page
@@ -184,7 +83,10 @@ def home(request):
         "articles/home.html",
         {
             "latest": Article.objects.published().for_lists()[:10],
-            "most_covered": [(model._meta.verbose_name_plural, most_covered(model, 8)) for model in VOCABULARIES],
+            "most_covered": [
+                (vocabulary.entry._meta.verbose_name_plural, most_covered(vocabulary.entry, 8))
+                for vocabulary in VOCABULARIES
+            ],
         },
     )
 
@@ -205,8 +107,8 @@ class ArticleListView(FilterView):
         filterset.form.label_suffix = ""
         filterset.form.renderer = FORM_RENDERER
         filterset.form.order_fields(["q"])
-        for name in FILTER_PARAMETERS.values():
-            filterset.form.fields[name].widget = FacetCheckboxes()
+        for vocabulary in VOCABULARIES:
+            filterset.form.fields[vocabulary.parameter].widget = FacetCheckboxes()
         return filterset
 
     def narrowing(self) -> dict:
@@ -217,7 +119,7 @@ class ArticleListView(FilterView):
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
         narrowing = self.narrowing()
-        entries = [entry for name in FILTER_PARAMETERS.values() for entry in narrowing.get(name, ())]
+        entries = [entry for vocabulary in VOCABULARIES for entry in narrowing.get(vocabulary.parameter, ())]
         if len(entries) == 1 and len(narrowing) == 1:
             # Filtered by one entry alone: the database keeps the number (articles/counting.py).
             paginator.count = entries[0].story_count
@@ -231,13 +133,15 @@ class ArticleListView(FilterView):
         filtered = self.filterset.is_valid() and bool(narrowing)
         total = context["paginator"].count if context.get("paginator") else 0
         # Each vocabulary's boxes count the stories shown: they narrow as the filters do.
-        for model, name in FILTER_PARAMETERS.items():
-            offered = facets.facets(model, self.object_list if filtered else None, narrowing.get(name, []), total)
+        parameters = [vocabulary.parameter for vocabulary in VOCABULARIES]
+        for vocabulary in VOCABULARIES:
+            name = vocabulary.parameter
+            offered = facets.facets(
+                vocabulary.entry, self.object_list if filtered else None, narrowing.get(name, []), total
+            )
             self.filterset.form.fields[name].widget.facets = [(f.slug, f.name, f.count) for f in offered]
         context["heading"] = facets.describe(narrowing)
-        context["filters_chosen"] = sum(
-            len(narrowing[name]) if name in FILTER_PARAMETERS.values() else 1 for name in narrowing
-        )
+        context["filters_chosen"] = sum(len(narrowing[name]) if name in parameters else 1 for name in narrowing)
         return context
 
 
@@ -248,7 +152,9 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            related=related_stories(self.object), pairs=pairs.story_pairs(self.object), **kwargs
+            related=Article.objects.published().related_to(self.object).for_lists()[:5],
+            pairs=pairs.story_pairs(self.object),
+            **kwargs,
         )
 
 
@@ -262,7 +168,7 @@ class EntryListView(ListView):
     template_name = "articles/entry_list.html"
 
     def get_queryset(self):
-        entries = covered(self.model).order_by("name")
+        entries = self.model.objects.covered().order_by("name")
         return entries.select_related("country") if self.model is Official else entries
 
     def get_context_data(self, **kwargs):
@@ -289,7 +195,7 @@ class EntryDetailView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return entry_stories(self.entry).for_lists()
+        return Article.objects.published().tagged_with(self.entry).for_lists()
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -299,17 +205,23 @@ class EntryDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         entry = self.entry
-        mentioned = [(model._meta.verbose_name_plural, mentioned_with(model, entry, 8)) for model in VOCABULARIES]
+        mentioned = [
+            (vocabulary.entry._meta.verbose_name_plural, mentioned_with(vocabulary.entry, entry, 8))
+            for vocabulary in VOCABULARIES
+        ]
         return super().get_context_data(
             entry=self.entry,
             vocabulary=self.model._meta,
             kind=self.model._meta.model_name,
-            feed_url=feed_url(self.entry),
-            list_parameter=FILTER_PARAMETERS[self.model],
+            feed_url=self.entry.get_feed_url(),
+            list_parameter=self.model.vocabulary().parameter,
             mentioned_with=mentioned,
             mentioned_window=MENTIONED_WINDOW if entry.story_count > MENTIONED_WINDOW else None,
             months=caching.remember(
-                "months", lambda: stories_per_month(entry_stories(entry)), entry._meta.label, entry.pk
+                "months",
+                lambda: Article.objects.published().tagged_with(entry).per_month(),
+                entry._meta.label,
+                entry.pk,
             ),
             parties=caching.remember("parties", self.parties, entry._meta.label, entry.pk),
             life=caching.remember("life", self.life, entry._meta.label, entry.pk),
@@ -322,10 +234,8 @@ class EntryDetailView(ListView):
         """What the desk knows of a country besides its stories: its officials and the agreements it signed."""
         if self.model is not Country:
             return {}
-        officials = covered(Official).filter(country=self.entry)[:KNOWN_ROWS]
-        agreements = (
-            covered(Agreement).filter(parties=self.entry).order_by(F("signed_on").desc(nulls_last=True), "name")
-        )
+        officials = Official.objects.covered().filter(country=self.entry)[:KNOWN_ROWS]
+        agreements = Agreement.objects.covered().filter(parties=self.entry).newest_signing_first()
         return {"officials": list(officials), "agreements": list(agreements[:KNOWN_ROWS])}
 
     def life(self) -> dict:
@@ -355,16 +265,6 @@ class EntryDetailView(ListView):
         return countries + others
 
 
-def ledger_rows() -> QuerySet:
-    """The agreements readers may see, with their status and parties, newest signing first."""
-    return (
-        Agreement.objects.public()
-        .with_status()
-        .prefetch_related("parties")
-        .order_by(F("signed_on").desc(nulls_last=True), "name", "pk")
-    )
-
-
 # The ledger's columns, as (ordering parameter, heading).
 LEDGER_COLUMNS = [
     ("name", "Agreement"),
@@ -388,7 +288,8 @@ class AgreementListView(FilterView):
     template_name = "articles/agreement_ledger.html"
 
     def get_queryset(self):
-        return ledger_rows()
+        """The agreements readers may see, with their status and parties, newest signing first."""
+        return Agreement.objects.public().with_status().prefetch_related("parties").newest_signing_first()
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -484,7 +385,7 @@ class PairDetailView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return pairs.pair_stories(self.pair.first, self.pair.second).for_lists()
+        return Article.objects.published().tagged_with(self.pair.first, self.pair.second).for_lists()
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -502,13 +403,16 @@ class PairDetailView(ListView):
         )
         return super().get_context_data(
             pair=pair,
-            feed_url=reverse("articles:pair_feed", args=[pair.slug]),
+            feed_url=pair.get_feed_url(),
             agreements=agreements,
             # The agreements and officials depend on the data alone: drawn once until the next write (their
             # dates and links cost more than the rest of the page).
             known=caching.remember("pair known", lambda: self.known(agreements), first.pk, second.pk),
             months=caching.remember(
-                "pair months", lambda: stories_per_month(pairs.pair_stories(first, second)), first.pk, second.pk
+                "pair months",
+                lambda: Article.objects.published().tagged_with(first, second).per_month(),
+                first.pk,
+                second.pk,
             ),
             **kwargs,
         )

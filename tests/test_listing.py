@@ -11,7 +11,8 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
-from articles.models import Article, TagLink, page_url
+from articles.lists import TagLink, page_url
+from articles.models import Article
 from articles.widgets import FacetCheckboxes
 
 from .factories import country, make_agreement, make_article, make_official

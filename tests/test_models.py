@@ -4,7 +4,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Agreement, Article, Country, Official, OfficialAlias, Status
+from articles.filters import ArticleFilter
+from articles.models import VOCABULARIES, Agreement, Article, Country, Official, OfficialAlias, Status
 
 from .factories import make_article, make_official, tagged_articles
 
@@ -105,3 +106,13 @@ def test_a_list_of_twenty_stories_with_three_vocabularies_costs_the_same_queries
         rows = read_list_with_tags()
     assert len(rows) == 20
     assert len(five) == len(fifty) == 4
+
+
+def test_the_vocabulary_registry_names_each_vocabularys_models_as_the_schema_does():
+    assert [vocabulary.field for vocabulary in VOCABULARIES] == ["countries", "officials", "agreements"]
+    for vocabulary in VOCABULARIES:
+        assert getattr(Article, vocabulary.field).through is vocabulary.through
+        assert vocabulary.through.tag_model() is vocabulary.entry
+        assert vocabulary.entry.aliases.rel.related_model is vocabulary.alias
+        assert vocabulary.entry.vocabulary() is vocabulary
+        assert vocabulary.parameter in ArticleFilter.base_filters

@@ -61,7 +61,7 @@ def test_a_list_costs_at_most_five_queries_and_the_same_for_25_stories_as_for_50
 
 def test_an_entry_costs_the_same_found_from_its_tag_rows_or_from_the_newest_stories(client, monkeypatch):
     # Below the threshold its stories are found from a list of ids; above, by walking the newest stories.
-    monkeypatch.setattr("articles.caching.FEW_STORIES", 10)
+    monkeypatch.setattr("articles.models.FEW_STORIES", 10)
     tagged_articles(5)
     few = queries_for(client, "/articles/?country=india")
     tagged_articles(45)

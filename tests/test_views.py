@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Agreement, Official, Status
-from articles.views import stories_per_month
 
 from .factories import country, make_agreement, make_article, make_official, tagged_articles
 
@@ -362,7 +361,7 @@ def test_stories_per_month_fills_empty_months_and_keeps_the_latest_three_years()
     make_article(published_on=datetime.date(2025, 2, 11)).countries.add(morocco)
     make_article(published_on=None).countries.add(morocco)
     make_article(published_on=datetime.date(2025, 3, 1), status=Status.DRAFT).countries.add(morocco)
-    months = stories_per_month(morocco.articles)
+    months = morocco.articles.published().per_month()
     assert len(months) == 36
     assert months[0] == (datetime.date(2022, 3, 1), 0)
     assert months[-1] == (datetime.date(2025, 2, 1), 2)

@@ -32,7 +32,7 @@ class FailedTokenThrottle(SimpleRateThrottle):
 class GuardedTokenAuthentication(TokenAuthentication):
     def authenticate(self, request):
         throttle = FailedTokenThrottle()
-        wait = throttle.wait_for(request._request)
+        wait = throttle.wait_for(request)
         if wait is not None:
             # Even a right token waits: answering it would tell a guesser which one is right.
             raise Throttled(wait, detail=f"Too many failed tokens from this address; try again in {wait:.0f} s.")

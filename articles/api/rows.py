@@ -6,7 +6,8 @@ sending its JSON. ArticleSerializer still documents the rows (the schema) and gi
 tests/test_api_fast_list.py holds the rows to what it gives.
 """
 
-from ..models import TAG_THROUGH, page_url, tag_rows
+from ..lists import page_url, tag_rows
+from ..models import VOCABULARIES
 
 # What a row reads of a story, with .values(): ArticleSerializer's columns and the id that finds its tags.
 # The body, most of a story, stays out.
@@ -39,9 +40,9 @@ def story_rows(stories: list[dict], request) -> list[dict]:
 
 def tags_of(story_ids: list[int]) -> dict[int, dict[str, list[dict]]]:
     """{story id: {vocabulary: [{"name", "slug"}, …]}}, each list by name as the stories' tag managers give it."""
-    fields = list(TAG_THROUGH)
+    fields = [vocabulary.field for vocabulary in VOCABULARIES]
     tags = {pk: {field: [] for field in fields} for pk in story_ids}
-    for story_id, index, name, slug in tag_rows(story_ids):
+    for story_id, index, name, slug in tag_rows(VOCABULARIES, story_ids):
         tags[story_id][fields[index]].append({"name": name, "slug": slug})
     return tags
 

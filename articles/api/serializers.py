@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from ..ingest.parsing import MAX_FILE_BYTES, content_key
 from ..models import (
+    VOCABULARIES,
     Agreement,
     AgreementEvent,
     Article,
@@ -268,7 +269,7 @@ class ArticleInputSerializer(StrictModelSerializer):
             "body": {"max_length": MAX_FILE_BYTES},
         }
 
-    TAGS = ("countries", "officials", "agreements")
+    TAGS = tuple(vocabulary.field for vocabulary in VOCABULARIES)
 
     def validate_body(self, body):
         if self.instance is None and Article.objects.filter(content_key=content_key(body)).exists():
@@ -345,7 +346,7 @@ class EntryInputSerializer(StrictModelSerializer):
         return by_key
 
     def _alias_model(self):
-        return self.Meta.model.aliases.rel.related_model
+        return self.Meta.model.vocabulary().alias
 
     @transaction.atomic
     def create(self, validated_data):
