@@ -7,9 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import caching, models, signals, versions
+        from . import signals, versions
 
         signals.connect(self)
         versions.connect()
-        # The querysets keep their lookups in the cache until the next write; caching.py imports the models.
-        models.remember = caching.remember

@@ -24,9 +24,11 @@ from .text import ascii_slug, name_key
 
 
 def remember(name: str, compute, *parts):
-    """compute(), from the querysets below; the app's ready() makes this caching.remember, which keeps what it
-    computed until the next write (caching.py reads these models, so this module cannot import it)."""
-    return compute()
+    """compute(), kept by caching.remember until the next write; imported here, when called, because caching.py
+    reads these models."""
+    from .caching import remember as cached
+
+    return cached(name, compute, *parts)
 
 
 # What makes an entry public: reviewed by an editor, or named by a published story. The importer creates entries

@@ -71,13 +71,17 @@ WEEKDAY_NAMES = tuple(max(names, key=len).capitalize() for names in _INFO.WEEKDA
 _WEEKDAY = rf"(?:{'|'.join(_WEEKDAY_NAMES)})\.?,?"
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
+# "12 de maio de 2024", "7. Dezember 2026": day, month and year, read by read_date without dateutil.
+_FOREIGN_DAY_MONTH_YEAR = (
+    rf"(?P<day>\d{{1,2}})(?:º|\.)?\s+(?:de\s+)?(?P<month>{_FOREIGN_MONTH})\s+(?:de\s+)?(?P<year>{_YEAR})"
+)
 _TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
 # A day, month and year in any of the orders the news writes them, or ISO; a time may stand before or after.
 DATE = re.compile(
     rf"(?<![\w-])(?:{_WEEKDAY}\s+)?"
     rf"(?P<date>{DAY}\s+{MONTH},?\s+{_YEAR}|{MONTH}\s+{DAY},?\s+{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}([/.-])\d{{1,2}}\2{_YEAR}"
-    rf"|(?P<day>\d{{1,2}})(?:º|\.)?\s+(?:de\s+)?(?P<month>{_FOREIGN_MONTH})\s+(?:de\s+)?(?P<year>{_YEAR}))(?![\w-])",
+    rf"|{_FOREIGN_DAY_MONTH_YEAR})(?![\w-])",
     re.IGNORECASE,
 )
 # Labels that say what a date is. "Updated" is weaker than "published": the story was written before.
@@ -116,9 +120,7 @@ DATE_LINE_MAX_CHARS = 120
 DATE_LINE_MAX_WORDS = 6
 
 
-_FOREIGN_DATE = re.compile(
-    rf"(?P<day>\d{{1,2}})(?:º|\.)?\s+(?:de\s+)?(?P<month>{_FOREIGN_MONTH})\s+(?:de\s+)?(?P<year>{_YEAR})", re.I
-)
+_FOREIGN_DATE = re.compile(_FOREIGN_DAY_MONTH_YEAR, re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -664,16 +664,12 @@ def _lower_case_title(text: str, at: int) -> tuple[str, str | None]:
     context = before[max(0, match.start() - 40) : match.end()]
     mentions = find_country_mentions(context)
     country = mentions[-1].code if mentions else None
-    if words[head].lower() == "leader" and not _leads_a_country(before[: before.rfind("leader")]):
-        return "", None  # "North Korean leader Kim Jong-un" leads a country; "Azimio leader …" a party
+    # "North Korean leader Kim Jong-un" leads a country; "Azimio leader …" a party.
+    if words[head].lower() == "leader" and not (
+        mentions and context[mentions[-1].end : context.rfind("leader")].strip() in {"", "'s", "’s"}
+    ):
+        return "", None
     return role[:1].upper() + role[1:], country
-
-
-def _leads_a_country(before: str) -> bool:
-    """Whether a country is named just before a "leader": "North Korean", "China's"."""
-    context = before[-40:]
-    mentions = find_country_mentions(context)
-    return bool(mentions) and context[mentions[-1].end :].strip() in {"", "'s", "’s"}
 
 
 LONGEST_SET_OFF_NAME = 6
@@ -1120,10 +1116,14 @@ _REGIONS = frozenset("europe africa asia america americas oceania middle east re
 
 
 def _only_places(subject: str) -> bool:
-    rest = subject
-    for mention in reversed(find_country_mentions(subject)):
-        rest = rest[: mention.start] + " " + rest[mention.end :]
-    return all(word.lower() in _REGIONS for word in rest.split())
+    return all(word.lower() in _REGIONS for word in _without_countries(subject).split())
+
+
+def _without_countries(text: str) -> str:
+    """The text with every country it names blanked out."""
+    for mention in reversed(find_country_mentions(text)):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text
 
 
 def _institutions(between: re.Match) -> tuple[str, ...]:
@@ -1132,11 +1132,10 @@ def _institutions(between: re.Match) -> tuple[str, ...]:
     sides = []
     for side in (between["a"], between["b"]):
         side = re.sub(r"(?i)^the\s+", "", side.strip(" ,."))
-        rest = side
-        for mention in find_country_mentions(side):
-            rest = rest.replace(side[mention.start : mention.end], " ")
         names = [
-            w for w in re.findall(r"[\w’'-]+", rest) if w[:1].isupper() and w.lower() not in _GOVERNMENT_WORDS
+            word
+            for word in re.findall(r"[\w’'-]+", _without_countries(side))
+            if word[:1].isupper() and word.lower() not in _GOVERNMENT_WORDS
         ]
         if not names or len(side.split()) > 10 or not side[:1].isupper():
             return ()
