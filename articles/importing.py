@@ -15,9 +15,11 @@ import enum
 import functools
 import random
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db import connections, transaction
+from django.utils import timezone
 
 from .ingest import parsing
 from .ingest.entities import Findings, KnownAgreement, KnownOfficial, Vocabulary, find_entities
@@ -35,11 +37,12 @@ from .models import (
     OfficialAlias,
     Status,
     TagOrigin,
+    countries_by_name,
     random_slug,
     slug_candidates,
 )
 from .text import name_key
-from .versions import record_tags, write_versions
+from .versions import record_tags, write_event_versions, write_versions
 
 STDIN_NAME = "<stdin>"
 # Files imported together in one transaction (see Importer.import_batch).
@@ -106,13 +109,14 @@ def load_vocabulary() -> Vocabulary:
     return Vocabulary(officials, agreements, country_aliases)
 
 
-def _known_agreement(agreement: Agreement, aliases: tuple[str, ...]) -> KnownAgreement:
+def _known_agreement(agreement: Agreement, aliases: tuple[str, ...], parties=None) -> KnownAgreement:
+    """What the reading knows of an agreement; `parties` are its party names when the caller has them."""
     return KnownAgreement(
         agreement.pk,
         agreement.name,
         aliases,
         agreement.kind,
-        tuple(agreement.party_list),
+        tuple(agreement.party_list if parties is None else parties),
         agreement.subject,
         agreement.signed_on,
     )
@@ -209,6 +213,7 @@ class Importer:
         self.names = _entry_names(self.vocabulary)
         self.country_ids = dict(Country.objects.values_list("iso_code", "pk"))
         self.country_codes = {pk: code for code, pk in self.country_ids.items()}
+        self.country_keys = _country_keys(self.names[Country], self.vocabulary.country_aliases, self.country_ids)
         self.renamed = False
         self.retrying = False
 
@@ -265,8 +270,7 @@ class Importer:
                     for reading in _first_of_each(_survivors(tag_readings[position], held[position]))
                 ]
             )
-        for article, findings in zip(new_articles, new_findings, strict=True):
-            record_events(article, findings)
+        record_events(zip(new_articles, new_findings, strict=True), self.country_keys)
         # After the tags, so that each story's first version carries them.
         write_versions(new_articles, reason="imported", history_type="+")
         return results
@@ -315,7 +319,9 @@ class Importer:
         if self.link(article, resolution.tags, new=True):
             # The version the save wrote was taken before the story had tags.
             record_tags(article)
-        record_events(article, event_readings(findings, resolution.tags, parsed.published_on))
+        record_events(
+            [(article, event_readings(findings, resolution.tags, parsed.published_on))], self.country_keys
+        )
         return ImportResult(
             Outcome.CREATED, article, new_entries=resolution.new_entries, learned=resolution.learned
         )
@@ -428,12 +434,12 @@ class Importer:
             if finding.agreement is not None:
                 agreement_ids.append(reading(finding.agreement.id))
                 continue
-            agreement = self._new_agreement(finding)
+            agreement, parties = self._new_agreement(finding)
             agreement_ids.append(reading(agreement.pk))
             acronym = (finding.acronym,) if finding.acronym else ()
             if acronym and not self._add_alias(AgreementAlias, agreement.pk, finding.acronym):
                 acronym = ()  # another agreement's short form already
-            learned.append(_known_agreement(agreement, aliases=acronym))
+            learned.append(_known_agreement(agreement, aliases=acronym, parties=parties))
             new_entries.append(f"agreement {agreement.name}")
 
         country_ids = [
@@ -462,8 +468,9 @@ class Importer:
         alias_model.objects.create(entry_id=entry_id, name=name, needs_review=True)
         return True
 
-    def _new_agreement(self, finding) -> Agreement:
-        """A new agreement for review; a name already taken by another signing gets its year, then its date.
+    def _new_agreement(self, finding) -> tuple[Agreement, list[str]]:
+        """A new agreement for review, and its parties' names; a name already taken by another signing gets its
+        year, then its date.
 
         The names taken are the vocabulary's, which holds every agreement: asking the database would scan the
         table for each new agreement (names are compared in lower case, which no index serves). One written
@@ -478,15 +485,18 @@ class Importer:
             ]
         names += [f"{finding.name} ({n})" for n in range(2, 100)]
         taken = self.vocabulary.agreement_names
+        countries, others = countries_by_name(finding.parties, self.country_keys)
         agreement = Agreement.objects.create(
             name=next(name for name in names if name.lower() not in taken),
             kind=model_kind(finding.kind),
             signed_on=finding.signed_on,
             subject=finding.subject[:200],
+            other_parties=Agreement.join_parties(others),
             needs_review=True,
         )
-        agreement.set_parties(finding.parties)
-        return agreement
+        agreement.parties.add(*countries)
+        # As Agreement.party_list gives them: the countries by name, then the others as written.
+        return agreement, sorted(self.names[Country][pk] for pk in countries) + others
 
 
 # The reading's kinds the model does not list, as the nearest kind it does.
@@ -520,6 +530,13 @@ def _entry_names(vocabulary: Vocabulary) -> dict:
         Agreement: {a.id: a.name for a in vocabulary.agreements},
         Country: dict(Country.objects.values_list("pk", "name")),
     }
+
+
+def _country_keys(names: dict[int, str], aliases: dict[str, str], ids: dict[str, int]) -> dict[str, int]:
+    """Each country's id by its folded name and by each alias (models.countries_by_name's `known`); a name wins."""
+    keys = {name_key(alias): ids[code] for alias, code in aliases.items() if code in ids}
+    keys.update({name_key(name): pk for pk, name in names.items()})
+    return keys
 
 
 def _survivors(readings: list[TagReading], mapping: dict[int, int | None]) -> list[TagReading]:
@@ -604,33 +621,32 @@ def _spellings(official) -> list[str]:
     ]
 
 
-def record_events(article: Article, readings: list[EventReading]) -> list[AgreementEvent]:
+def record_events(
+    reports: Iterable[tuple[Article, list[EventReading]]], country_keys: dict[str, int]
+) -> list[AgreementEvent]:
     """Record each reported event, or add the story to the same event reported before: one event, many sources.
 
     The same event is the agreement's event of the same kind dated in the same month or within SAME_EVENT_WITHIN
     (a signing reported the next day, across a month's end). It keeps the earliest date, and stops needing
     review once a sure reading reports it. An agreement with no parties takes the reading's, or else the
     story's two countries (a story on more is about more than the agreement).
+
+    `reports` are the stories of a batch with what each reports, in order. The batch costs the same few queries
+    whatever its size: the events it may add to, its agreements' parties, the writes in bulk, and one version of
+    each event it touched (versions.write_event_versions). `country_keys` are the countries' ids by folded name
+    and alias (Importer.country_keys).
     """
-    events = []
-    for reading in readings:
-        candidates = AgreementEvent.objects.filter(
-            agreement_id=reading.agreement_id,
-            kind=reading.kind,
-            date__gte=min(reading.date.replace(day=1), reading.date - SAME_EVENT_WITHIN),
-            date__lte=reading.date + max(SAME_EVENT_WITHIN, datetime.timedelta(days=31)),
-        )
-        event = next(
-            (
-                event
-                for event in candidates
-                if (event.date.year, event.date.month) == (reading.date.year, reading.date.month)
-                or abs(event.date - reading.date) <= SAME_EVENT_WITHIN
-            ),
-            None,
-        )
+    readings = [(article, reading) for article, story_readings in reports for reading in story_readings]
+    if not readings:
+        return []
+    events = _EventsOf(readings)
+    agreements = _AgreementsOf(readings, country_keys)
+    now = timezone.now()
+    sources, touched, created, changed = {}, {}, [], []
+    for article, reading in readings:
+        event = events.same(reading)
         if event is None:
-            event = AgreementEvent.objects.create(
+            event = AgreementEvent(
                 agreement_id=reading.agreement_id,
                 kind=reading.kind,
                 date=reading.date,
@@ -638,29 +654,122 @@ def record_events(article: Article, readings: list[EventReading]) -> list[Agreem
                 evidence=reading.evidence,
                 needs_review=reading.needs_review,
             )
+            events.add(event)
+            created.append(event)
         elif event.date > reading.date or (event.needs_review and not reading.needs_review):
             event.date = min(event.date, reading.date)
             event.needs_review = event.needs_review and reading.needs_review
-            event.save(update_fields=["date", "needs_review", "updated_at"])
-        event.sources.add(article)
-        _complete_agreement(reading)
-        events.append(event)
-    return events
+            event.updated_at = now
+            events.moved(event)
+            if event.pk is not None:
+                changed.append(event)
+        touched[id(event)] = event
+        sources.setdefault(id(event), {})[article.pk] = article
+        agreements.complete(reading)
+    AgreementEvent.objects.bulk_create(created)
+    AgreementEvent.objects.bulk_update(
+        list({id(e): e for e in changed}.values()), ["date", "needs_review", "updated_at"]
+    )
+    through = AgreementEvent.sources.through
+    through.objects.bulk_create(
+        [
+            through(agreementevent_id=touched[key].pk, article_id=article_pk)
+            for key, stories in sources.items()
+            for article_pk in stories
+        ],
+        ignore_conflicts=True,
+    )
+    agreements.save(now)
+    new = {id(event) for event in created}
+    write_event_versions(
+        [(event, "+" if key in new else "~") for key, event in touched.items()], reason="imported"
+    )
+    return list(touched.values())
 
 
-def _complete_agreement(reading: EventReading) -> None:
-    """What a sure reading tells of its agreement that the agreement does not yet say."""
-    agreement = Agreement.objects.get(pk=reading.agreement_id)
-    if not agreement.parties.exists():
-        if reading.party_names:
-            agreement.set_parties(reading.party_names)
-        elif len(reading.story_country_ids) == 2:
-            agreement.parties.set(reading.story_country_ids)
-    if reading.signatory_ids and not reading.needs_review:
-        agreement.signatories.add(*reading.signatory_ids)
-    if reading.kind == EventKind.SIGNED and agreement.signed_on is None and not reading.needs_review:
-        agreement.signed_on = reading.date
-        agreement.save(update_fields=["signed_on", "updated_at"])
+class _EventsOf:
+    """The events a batch's readings may be, read in one query, and those the batch adds, by agreement and kind."""
+
+    def __init__(self, readings):
+        wanted = [reading for _article, reading in readings]
+        found = AgreementEvent.objects.filter(
+            agreement_id__in={reading.agreement_id for reading in wanted},
+            kind__in={reading.kind for reading in wanted},
+            date__gte=min(min(r.date.replace(day=1), r.date - SAME_EVENT_WITHIN) for r in wanted),
+            date__lte=max(r.date + max(SAME_EVENT_WITHIN, datetime.timedelta(days=31)) for r in wanted),
+        ).order_by("date", "pk")
+        self.by_key = collections.defaultdict(list)
+        self.order = {}
+        for event in found:
+            self.add(event)
+
+    def add(self, event):
+        # Found events first, by date then id, as a query would give them; new ones after, in the order made.
+        self.order[id(event)] = len(self.order)
+        self.by_key[event.agreement_id, event.kind].append(event)
+        self.moved(event)
+
+    def moved(self, event):
+        self.by_key[event.agreement_id, event.kind].sort(key=lambda e: (e.date, self.order[id(e)]))
+
+    def same(self, reading) -> AgreementEvent | None:
+        return next(
+            (
+                event
+                for event in self.by_key[reading.agreement_id, reading.kind]
+                if (event.date.year, event.date.month) == (reading.date.year, reading.date.month)
+                or abs(event.date - reading.date) <= SAME_EVENT_WITHIN
+            ),
+            None,
+        )
+
+
+class _AgreementsOf:
+    """What a batch's sure readings tell of their agreements that they do not yet say, written all at once."""
+
+    def __init__(self, readings, country_keys: dict[str, int]):
+        self.country_keys = country_keys
+        ids = {reading.agreement_id for _article, reading in readings}
+        self.agreements = {
+            a.pk: a for a in Agreement.objects.filter(pk__in=ids).only("pk", "signed_on", "other_parties")
+        }
+        self.with_parties = set(
+            Agreement.parties.through.objects.filter(agreement_id__in=ids).values_list("agreement_id", flat=True)
+        )
+        self.parties, self.signatories, self.changed = set(), set(), set()
+
+    def complete(self, reading):
+        agreement = self.agreements[reading.agreement_id]
+        if agreement.pk not in self.with_parties:
+            if reading.party_names:
+                party_ids, others = countries_by_name(reading.party_names, self.country_keys)
+                agreement.other_parties = Agreement.join_parties(others)
+                self.changed.add(agreement.pk)
+            else:
+                party_ids = list(reading.story_country_ids) if len(reading.story_country_ids) == 2 else []
+            self.parties.update((agreement.pk, country_id) for country_id in party_ids)
+            if party_ids:
+                self.with_parties.add(agreement.pk)
+        if reading.signatory_ids and not reading.needs_review:
+            self.signatories.update((agreement.pk, official_id) for official_id in reading.signatory_ids)
+        if reading.kind == EventKind.SIGNED and agreement.signed_on is None and not reading.needs_review:
+            agreement.signed_on = reading.date
+            self.changed.add(agreement.pk)
+
+    def save(self, now):
+        changed = [self.agreements[pk] for pk in sorted(self.changed)]
+        for agreement in changed:
+            agreement.updated_at = now
+        Agreement.objects.bulk_update(changed, ["other_parties", "signed_on", "updated_at"])
+        parties = Agreement.parties.through
+        parties.objects.bulk_create(
+            [parties(agreement_id=a, country_id=c) for a, c in sorted(self.parties)], ignore_conflicts=True
+        )
+        signatories = Agreement.signatories.through
+        signatories.objects.bulk_create(
+            [signatories(agreement_id=a, official_id=o) for a, o in sorted(self.signatories)],
+            ignore_conflicts=True,
+        )
 
 
 @dataclass(frozen=True)

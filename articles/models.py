@@ -269,19 +269,24 @@ class Agreement(Entry):
     def set_parties(self, names) -> None:
         """Parties from names: a country's name or alias makes a party country; other names are kept as written."""
         countries, others = countries_by_name(names)
-        self.other_parties = "; ".join(others)[: Agreement._meta.get_field("other_parties").max_length]
+        self.other_parties = self.join_parties(others)
         self.save(update_fields=["other_parties", "updated_at"])
         self.parties.set(countries)
 
+    @staticmethod
+    def join_parties(names: list[str]) -> str:
+        """The parties that are no country, as `other_parties` keeps them."""
+        return "; ".join(names)[: Agreement._meta.get_field("other_parties").max_length]
 
-def countries_by_name(names) -> tuple[list[Country], list[str]]:
-    """(the countries named, the names that are no country's), each name matched by its folded key."""
+
+def countries_by_name(names, known: dict | None = None) -> tuple[list, list[str]]:
+    """(the countries named, the names that are no country's), each name matched by its folded key.
+
+    `known` maps the folded names and aliases of every country to the country (or its id), for a caller that
+    holds them already (the importer); without it the database is asked.
+    """
     wanted = {name_key(name): name.strip() for name in names if name.strip()}
-    found = {name_key(country.name): country for country in Country.objects.filter(name__in=wanted.values())}
-    missing = [key for key in wanted if key not in found]
-    if missing:
-        for alias in CountryAlias.objects.filter(key__in=missing).select_related("entry"):
-            found[alias.key] = alias.entry
+    found = known if known is not None else _countries_by_key(wanted)
     countries, others = [], []
     for key, name in wanted.items():
         if key in found:
@@ -290,6 +295,15 @@ def countries_by_name(names) -> tuple[list[Country], list[str]]:
         else:
             others.append(name)
     return countries, others
+
+
+def _countries_by_key(wanted: dict[str, str]) -> dict:
+    found = {name_key(country.name): country for country in Country.objects.filter(name__in=wanted.values())}
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        for alias in CountryAlias.objects.filter(key__in=missing).select_related("entry"):
+            found[alias.key] = alias.entry
+    return found
 
 
 class CountryAlias(Alias):

@@ -17,16 +17,18 @@ Every way of writing a version fills it (`tag_snapshots` is the one place that r
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.apps import apps
 from django.db.models import CharField, Value
 from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.signals import pre_create_historical_record
 
-from .models import VOCABULARIES, Article, Entry
+from .models import VOCABULARIES, AgreementEvent, Article, Entry
 
 # Stories whose versions are written together: bounds memory and the size of each query's id list.
 CHUNK = 500
@@ -104,6 +106,42 @@ def write_versions(articles: Iterable[Article], *, user=None, reason: str = "", 
             )
             for article in chunk
         )
+
+
+def write_event_versions(events: list[tuple[AgreementEvent, str]], *, user=None, reason: str = ""):
+    """A version of each agreement event (with its history type, "+" or "~"), its sources as they are now.
+
+    What simple-history records for each save and each change of sources, written for many events at once: one
+    query for their sources and two inserts, instead of a version and a copy of the sources for every story
+    added. The rows are shaped as simple-history shapes its own (tests/test_agreement_life.py compares them).
+    """
+    if not events:
+        return
+    model = AgreementEvent.history.model
+    reason = reason[: model._meta.get_field("history_change_reason").max_length]
+    now = timezone.now()
+    versions = model.objects.bulk_create(
+        model(
+            history_date=now,
+            history_type=history_type,
+            history_user=user,
+            history_change_reason=reason,
+            **{field.attname: getattr(event, field.attname) for field in model.tracked_fields},
+        )
+        for event, history_type in events
+    )
+    sources = collections.defaultdict(list)
+    for row in AgreementEvent.sources.through.objects.filter(agreementevent__in=[event.pk for event, _ in events]):
+        sources[row.agreementevent_id].append(row)
+    # The model simple-history makes for the sources' versions: the through table's columns and the version.
+    source_version = apps.get_model("articles", "HistoricalAgreementEvent_sources")
+    source_version.objects.bulk_create(
+        source_version(
+            history=version, id=row.id, agreementevent_id=row.agreementevent_id, article_id=row.article_id
+        )
+        for version in versions
+        for row in sources[version.id]
+    )
 
 
 def tag_changes(newer: Snapshot | None, older: Snapshot | None) -> list[dict[str, str]]:

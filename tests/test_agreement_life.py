@@ -140,6 +140,65 @@ def test_an_unsure_reading_is_an_event_for_review_that_sets_no_status(tmp_path):
     assert Agreement.objects.with_status().get(pk=event.agreement_id).status is None
 
 
+def signing_story(n: int) -> bytes:
+    """The seeds' India–Morocco MoU signed again, in month n after January 2021: one new event per story."""
+    year, month = 2021 + n // 12, n % 12 + 1
+    return (
+        f" date {year}-{month:02d}-10 Rabat, {DAY.replace(month=month):%b} 10 Defence Minister Rajnath Singh and "
+        f"Abdellatif Loudiyi signed the India–Morocco Defence MoU in Rabat, round {n}.\n"
+    ).encode()
+
+
+def test_a_batch_records_its_events_with_the_same_queries_whatever_its_size():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.importing import Importer
+    from articles.ingest.parsing import parse_article
+
+    importer = Importer()
+    counts = []
+    for first, size in ((0, 4), (10, 30)):
+        batch = [(f"s{n}.txt", parse_article(signing_story(n))) for n in range(first, first + size)]
+        with CaptureQueriesContext(connection) as queries:
+            importer.import_batch(batch)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    mou = Agreement.objects.get(name="India–Morocco Defence MoU")
+    assert mou.events.filter(date__year__lt=2025, origin=TagOrigin.IMPORTER).count() == 34
+    assert all(event.sources.count() == 1 for event in mou.events.filter(origin=TagOrigin.IMPORTER))
+
+
+def test_the_importer_s_event_versions_are_the_rows_simple_history_writes(tmp_path):
+    """The importer writes events' versions in bulk (versions.write_event_versions); they must read as
+    simple-history's own: the same fields, and the sources copied the same way."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    sentence = "Norway and Japan signed a memorandum of understanding on fisheries cooperation in Oslo."
+    first.write_text(f" date 2025-09-30 Oslo, Sept 30 {sentence}\n", encoding="utf-8")
+    second.write_text(f" date 2025-10-02 Oslo, Oct 2 Officials said that {sentence}\n", encoding="utf-8")
+    call_command("import_articles", str(first), stdout=io.StringIO())
+    call_command("import_articles", str(second), stdout=io.StringIO())
+    event = AgreementEvent.objects.get(agreement__name__icontains="fisheries")
+    assert [version.history_type for version in event.history.all()] == ["~", "+"]
+    ours = event.history.first()
+    event.save()  # simple-history's own version of the same state
+    theirs = event.history.first()
+    assert theirs.history_id != ours.history_id
+    model = type(ours)
+    same = [field.attname for field in model.tracked_fields if field.attname != "updated_at"]
+    assert [getattr(ours, name) for name in same] == [getattr(theirs, name) for name in same]
+    rows = apps.get_model("articles", "HistoricalAgreementEvent_sources").objects
+
+    def copied(version):
+        return sorted(rows.filter(history=version).values_list("id", "agreementevent_id", "article_id"))
+
+    assert len(copied(ours)) == 2
+    assert copied(ours) == copied(theirs)
+
+
 # --- The admin ------------------------------------------------------------------------------------
 
 
