@@ -28,7 +28,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from articles.ingest import entities, parsing, starting_vocabulary
+from articles import starting_vocabulary
+from articles.ingest import entities, parsing
 from articles.ingest.entities import KnownAgreement, KnownOfficial, Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent

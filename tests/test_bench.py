@@ -4,6 +4,7 @@ The benchmark itself (make bench) is not run here; these tests keep its pieces h
 """
 
 import importlib
+import json
 
 import pytest
 from django.conf import global_settings
@@ -264,3 +265,17 @@ def test_the_summary_names_the_setting_the_import_and_each_run():
     assert "Load average before 1.00 0.50 0.25, after 2.00 1.00 0.50; server and wrk at nice -10" in text
     assert "at normal priority (not root?)" in text
     assert "| target | `BENCH_CACHE=data` | `BENCH_CACHE=off` |" in text
+
+
+def test_the_reading_fuzzer_runs_and_finds_no_crash_in_a_short_run(tmp_path, capsys):
+    """The fuzzer is run by hand (100,000 inputs, README); a short run keeps it working as the reading changes."""
+    from bench import fuzz_importer
+
+    status = fuzz_importer.main(
+        ["--count", "40", "--large", "1", "--seed", "1", "--jobs", "1", "--out", str(tmp_path)]
+    )
+    printed = capsys.readouterr().out
+    assert "crashes 0, hangs 0" in printed
+    assert status == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (summary["inputs"], summary["crashes"]) == (40, [])
