@@ -829,3 +829,48 @@ def test_a_trade_agreement_beside_the_one_the_story_names_is_that_one():
     assert [name for name, _kind, _status in readings(text)] == [
         "Chile–Peru Trade and Economic Partnership Agreement"
     ]
+
+
+# Titles in the desk's other languages and words of address after a title (shapes seen in Indonesian,
+# Turkish and Nigerian pages; the texts are written here).
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Menteri Luar Negeri Siti Rahayu mengatakan kesepakatan itu membuka peluang kerja.",
+            "Siti Rahayu",
+            "Menteri Luar Negeri",
+        ),
+        ("Dışişleri Bakanı Kemal Aydın ile görüştü.", "Kemal Aydın", "Dışişleri Bakanı"),
+        ("Maliye Bakanı Selim Tunç açıklama yaptı.", "Selim Tunç", "Maliye Bakanı"),
+    ],
+)
+def test_a_portfolio_in_another_language_is_the_title_not_the_start_of_the_name(text, name, role):
+    (official,) = find_entities(text, Vocabulary([], [])).officials
+    assert (official.name, official.role) == (name, role)
+
+
+def test_a_turkish_case_ending_after_an_apostrophe_is_no_part_of_the_name():
+    text = (
+        "Cumhurbaşkanı Murat Yalçınkaya ziyarette bulundu. Bakan, Murat Yalçınkaya’la görüşmenin ardından "
+        "Cumhurbaşkanı Murat Yalçınkaya'nın mesajını iletti."
+    )
+    assert official_names(find_entities(text, Vocabulary([], []))) == {"Murat Yalçınkaya"}
+
+
+def test_an_english_possessive_and_a_kenyan_apostrophe_stay_as_they_were():
+    text = "Cabinet Secretary Daniel Ng'ang'a met Defence Minister Joseph Mung'aro's deputy in Nairobi."
+    assert official_names(find_entities(text, Vocabulary([], []))) == {"Daniel Ng'ang'a", "Joseph Mung'aro"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya's Minister of Trade, Ruth Wambui, and her Ugandan counterpart, Mr. Peter Okello, signed the MoU.",
+        "The deal was signed by the Group General Manager of the KPC, Mr. Peter Okello, in Nairobi.",
+    ],
+)
+def test_a_word_of_address_between_a_title_and_a_new_name_still_introduces_it(text):
+    assert "Peter Okello" in official_names(find_entities(text, Vocabulary([], [])))

@@ -52,7 +52,7 @@ TITLE_HEADS = frozenset(
     minister ministers secretary president vice prime premier chancellor ambassador envoy commissioner
     chairman chairperson chair chairwoman ceo director governor mayor senator king queen prince princess
     emir sheikh sultan general admiral marshal commander chief spokesperson spokesman spokeswoman
-    speaker representative deputy counsellor adviser advisor minister-president head leader
+    speaker representative deputy counsellor adviser advisor minister-president head leader manager
     """.split()
 )
 # The same in the other languages of the desk's sources, and the endings of German compound titles
@@ -61,6 +61,7 @@ TITLE_HEADS |= frozenset(
     """
     ministre president presidente ministro ministra secretaire secretario secretaria canciller chanceler
     kanzler kanzlerin ambassadeur embajador embaixador roi rey rei menteri presiden premierminister
+    duta bakan bakani cumhurbaskani basbakan
     """.split()
 )
 FOREIGN_TITLE_ENDINGS = ("minister", "ministerin", "kanzler", "kanzlerin", "prasident", "prasidentin", "sekretar",
@@ -100,6 +101,16 @@ NON_NAME_WORDS = (
     majesty highness war live
     """.split()
     )
+    # Portfolios in the desk's other languages, so that "Menteri Luar Negeri Retno Marsudi" and "Dışişleri
+    # Bakanı Ceyhun Bayramov" give the name after the title, not a name that begins with the portfolio.
+    | frozenset(
+        """
+    luar negeri dalam perdagangan pertahanan keuangan perindustrian pertanian kesehatan pendidikan investasi
+    koordinator bidang perekonomian kemaritiman besar wakil kementerian disisleri ticaret savunma enerji
+    hazine maliye sanayi tarim ekonomi yardimcisi relacoes exteriores estrangeiros negocios defesa comercio
+    fazenda asuntos relaciones defensa hacienda affaires etrangeres europeennes armees
+    """.split()
+    )
     | frozenset(name.lower() for name in MONTH_NAMES + WEEKDAY_NAMES)
 )
 # Words in capitals that are never a family name, whatever stands beside them.
@@ -112,14 +123,16 @@ HONORIFICS = frozenset(
     mr mrs ms dr prof sir hon honourable honorable excellency h e he shri smt eng lic his her majesty highness
     """.split()
 )
-# A title in lower case written just before a name, maybe with its portfolio and a comma: "Norway's trade
-# minister Lars Holm", "his Spanish counterpart José Manuel Albares", "minister for Defence, Richard Marles".
+# A title in lower case written just before a name, maybe with its portfolio, a comma and a word of address:
+# "Norway's trade minister Lars Holm", "his Spanish counterpart José Manuel Albares", "minister for Defence,
+# Richard Marles", "his Moroccan counterpart, Mr. Aziz Akhannouch".
 LOWER_CASE_TITLE = re.compile(
     r"(?P<title>(?:(?<![\w'’-])[a-z][\w-]*\s+){0,3}"
     r"(?:minister|president(?:-elect)?|vice-president|secretary|ambassador|envoy|premier|chancellor|counterpart"
     r"|spokes(?:person|man|woman)|governor|commander|chief|director-general|foreign secretary|defence secretary"
     r"|leader)"
-    r"(?:\s+(?:of|for)\s+[A-Z][\w&’'-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w&’'-]*){0,5})?)\s*,?\s*$"
+    r"(?:\s+(?:of|for)\s+[A-Z][\w&’'-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w&’'-]*){0,5})?)\s*,?\s*"
+    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Hon|Sir)\.?\s+)?$"
 )
 ROMAN_NUMERAL = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 
@@ -137,7 +150,11 @@ _GAP_WORD = rf"(?!(?:{'|'.join(CONNECTORS.split())})\b)[a-z0-9]{_WORD_REST}"
 # A run of other lower-case words (and numbers) is one token: it only separates names, so reading it word by
 # word would cost most of the time and change nothing. Its words still reach the phrase index.
 TOKEN = re.compile(rf"{_GAP_WORD}(?:[ \t]++{_GAP_WORD})*+|{WORD.pattern}")
-POSSESSIVE = re.compile(r"['’]s?$")
+# What an apostrophe joins to the end of a name: the English possessive, and Turkish case endings
+# ("Erdoğan’la", "Aliyev'in", "Bayramov’un"), which are no part of the name.
+POSSESSIVE = re.compile(
+    r"['’](?:s|la|le|yla|yle|in|ın|un|ün|nin|nın|nun|nün|ya|ye|yi|yı|yu|yü|de|da|te|ta|den|dan|ten|tan)?$"
+)
 
 # Subjects an agreement can cover, matched in the words that follow its kind. Data, easy to extend.
 TOPICS = {
