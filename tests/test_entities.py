@@ -874,3 +874,27 @@ def test_an_english_possessive_and_a_kenyan_apostrophe_stay_as_they_were():
 )
 def test_a_word_of_address_between_a_title_and_a_new_name_still_introduces_it(text):
     assert "Peter Okello" in official_names(find_entities(text, Vocabulary([], [])))
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        (
+            "Chile's Foreign Minister Ana Rojas and her Peruvian counterpart Luis Vega signed a maritime search "
+            "and rescue agreement in Lima on Tuesday.",
+            "maritime search and rescue",
+        ),
+        ("Kenya and Uganda signed a water and sanitation agreement in Kampala on Monday.", "water and sanitation"),
+    ],
+)
+def test_an_and_between_the_words_before_a_kind_stays_in_what_it_covers(text, subject):
+    (agreement,) = find_entities(text, Vocabulary([], [])).agreements
+    assert agreement.subject == subject
+
+
+def test_the_joint_agreement_is_the_one_the_story_signed_not_another():
+    text = (
+        "Kenya and Uganda signed a defence agreement in Kampala on Monday. The Ugandan minister said the joint "
+        "agreement was based on mutual respect, and both sides welcomed the joint agreement."
+    )
+    assert agreement_names(find_entities(text, Vocabulary([], []))) == {"Kenya–Uganda Defence Agreement"}

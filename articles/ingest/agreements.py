@@ -427,21 +427,34 @@ def _names_a_level(words: list[str]) -> bool:
     )
 
 
-def _subject_before(before: str) -> str:
+def _subject_before(before: str, kind: str = "") -> str:
     """ "a defence cooperation agreement" -> "defence"; nothing when the words before are a name or a count."""
     words = before.split()[-4:]
     picked: list[str] = []
-    for word in reversed(words):
+    for at in range(len(words) - 1, -1, -1):
+        word = words[at]
         bare = word.strip(',;:()"“”')
         if _names_a_level([bare, *picked]) or bare in _VERSION_WORDS:
             picked.insert(0, bare)  # "a comprehensive strategic partnership declaration", "an expanded PTA"
             continue
-        if bare != word or not bare or not bare.islower() or bare in _NOT_SUBJECT_WORDS or bare in _VERB_WORDS:
+        if bare == "and" and picked and at > 0 and _covers(words[at - 1]):
+            picked.insert(0, bare)  # "a maritime search and rescue agreement", "a trade and investment pact"
+            continue
+        if not _covers(word):
             break
-        if bare.endswith(("ed", "ly")) and len(bare) > 4:
-            break  # "hailed the newly reached agreement": verbs and adverbs, not what it covers
         picked.insert(0, bare)
+    if picked == ["joint"] and kind == "agreement":
+        return ""  # "the joint agreement" says who signed it; "a joint security framework" is named by it
     return _clean_subject(" ".join(picked))
+
+
+def _covers(word: str) -> bool:
+    """A word written before a kind that says what it covers: lower case, no count, praise, verb or adverb."""
+    bare = word.strip(',;:()"“”')
+    if bare != word or not bare or not bare.islower() or bare in _NOT_SUBJECT_WORDS or bare in _VERB_WORDS:
+        return False
+    # "hailed the newly reached agreement": verbs and adverbs, not what it covers
+    return not (bare.endswith(("ed", "ly")) and len(bare) > 4)
 
 
 _VERB_WORDS = frozenset(
@@ -536,7 +549,7 @@ def read_sentence(
         if kind == "contract" and not subject and lowered.split()[-1] in _CONTRACT_VERBS:
             bought = _HOW_MANY.sub("", SUBJECT_END.sub("", _OBJECT.match(after)["object"]).strip(" ."))
             subject = _clean_subject(bought)
-        subject = subject or ("" if proper_name else _subject_before(before))
+        subject = subject or ("" if proper_name else _subject_before(before, kind))
         if len(items) >= 2:
             for item in items:
                 readings.append(
