@@ -898,3 +898,19 @@ def test_the_joint_agreement_is_the_one_the_story_signed_not_another():
         "agreement was based on mutual respect, and both sides welcomed the joint agreement."
     )
     assert agreement_names(find_entities(text, Vocabulary([], []))) == {"Kenya–Uganda Defence Agreement"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A photo caption in title case between paragraphs.
+        "Kenya and Uganda sign an alliance vowing to defend each other in conflict\n\nWilliam Ruto and Yoweri "
+        "Museveni Signing Defence Agreement\n\nThe agreement is the third major alliance signed by Kenya.",
+        # A clause after the kind read as its name.
+        "Le Sénégal et la Mauritanie ont signé trois accords. Un accord de coopération a également été signé à "
+        "Dakar dans le domaine de la pêche.",
+    ],
+)
+def test_no_agreement_is_named_by_a_caption_or_a_clause(text):
+    for agreement in find_entities(text, Vocabulary([], [])).agreements:
+        assert not {"Signing", "été", "également"} & set(agreement.name.split()), agreement.name

@@ -1083,6 +1083,14 @@ SENTENCE_REACH = 1000
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
+# Verbs and what makes a clause, in the desk's languages: never a word of an agreement's name.
+_CLAUSE_WORD = re.compile(
+    r"(?<![\w-])(?:signs?|sign(?:ed|ing)|inked|be|been|being|is|are|was|were|will|would|has|have|had"
+    r"|a été|été|est|sont|sera|signée?s?|foi|foram|será|assinad[oa]s?|fue|fueron|firmad[oa]s?)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
 def _finding(
     reading: agreements.Reading,
     text: str,
@@ -1114,6 +1122,8 @@ def _finding(
         # "Brazil–China Acordo sobre trocas de moedas locais", "India–United States Defence Framework Agreement":
         # named by its kind's words alone, it needs its parties to be told from others.
         name = " ".join(["–".join(parties), name]).strip()
+    if _CLAUSE_WORD.search(name):
+        return None  # a caption or a sentence read as a name: "Albanese and Marape Signing Defence Agreement"
     return AgreementFinding(
         None,
         name,
