@@ -171,19 +171,19 @@ def _evidence(tagged) -> str:
 
 class CountryTagInline(TagInline):
     model = TaggedCountry
-    verbose_name = "country"  # "Add another Country", not "… Story country"
+    verbose_name = "country"  # "Add another Country", not the through model's "Story country"
     verbose_name_plural = "countries"
 
 
 class OfficialTagInline(TagInline):
     model = TaggedOfficial
-    verbose_name = "official"  # "Add another Country", not "… Story country"
+    verbose_name = "official"
     verbose_name_plural = "officials"
 
 
 class AgreementTagInline(TagInline):
     model = TaggedAgreement
-    verbose_name = "agreement"  # "Add another Country", not "… Story country"
+    verbose_name = "agreement"
     verbose_name_plural = "agreements"
 
 

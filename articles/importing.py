@@ -621,9 +621,7 @@ def _spellings(official) -> list[str]:
     ]
 
 
-def record_events(
-    reports: Iterable[tuple[Article, list[EventReading]]], country_keys: dict[str, int]
-) -> list[AgreementEvent]:
+def record_events(reports: Iterable[tuple[Article, list[EventReading]]], country_keys: dict[str, int]) -> None:
     """Record each reported event, or add the story to the same event reported before: one event, many sources.
 
     The same event is the agreement's event of the same kind dated in the same month or within SAME_EVENT_WITHIN
@@ -638,11 +636,11 @@ def record_events(
     """
     readings = [(article, reading) for article, story_readings in reports for reading in story_readings]
     if not readings:
-        return []
+        return
     events = _EventsOf(readings)
     agreements = _AgreementsOf(readings, country_keys)
     now = timezone.now()
-    sources, touched, created, changed = {}, {}, [], []
+    sources, touched, created, changed = {}, {}, [], {}
     for article, reading in readings:
         event = events.same(reading)
         if event is None:
@@ -662,14 +660,12 @@ def record_events(
             event.updated_at = now
             events.moved(event)
             if event.pk is not None:
-                changed.append(event)
+                changed[id(event)] = event
         touched[id(event)] = event
-        sources.setdefault(id(event), {})[article.pk] = article
+        sources.setdefault(id(event), set()).add(article.pk)
         agreements.complete(reading)
     AgreementEvent.objects.bulk_create(created)
-    AgreementEvent.objects.bulk_update(
-        list({id(e): e for e in changed}.values()), ["date", "needs_review", "updated_at"]
-    )
+    AgreementEvent.objects.bulk_update(list(changed.values()), ["date", "needs_review", "updated_at"])
     through = AgreementEvent.sources.through
     through.objects.bulk_create(
         [
@@ -684,7 +680,6 @@ def record_events(
     write_event_versions(
         [(event, "+" if key in new else "~") for key, event in touched.items()], reason="imported"
     )
-    return list(touched.values())
 
 
 class _EventsOf:

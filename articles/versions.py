@@ -89,23 +89,32 @@ def write_versions(articles: Iterable[Article], *, user=None, reason: str = "", 
 
     Two queries per 500 stories (their tags, the insert); pass a queryset's `.iterator()` for many stories.
     """
-    model = Article.history.model
-    reason = reason[: model._meta.get_field("history_change_reason").max_length]
-    now = timezone.now()
+    version = _versioner(Article, user, reason)
     articles = iter(articles)
     while chunk := list(islice(articles, CHUNK)):
         snapshots = tag_snapshots(article.pk for article in chunk)
-        model.objects.bulk_create(
-            model(
-                history_date=now,
-                history_type=history_type,
-                history_user=user,
-                history_change_reason=reason,
-                tags=snapshots[article.pk],
-                **{field.attname: getattr(article, field.attname) for field in model.tracked_fields},
-            )
-            for article in chunk
+        Article.history.model.objects.bulk_create(
+            version(article, history_type, tags=snapshots[article.pk]) for article in chunk
         )
+
+
+def _versioner(model, user, reason: str):
+    """What builds a simple-history version row of `model`'s instances, for writes that bypass its signals."""
+    history = model.history.model
+    reason = reason[: history._meta.get_field("history_change_reason").max_length]
+    now = timezone.now()
+
+    def version(instance, history_type: str, **extra):
+        return history(
+            history_date=now,
+            history_type=history_type,
+            history_user=user,
+            history_change_reason=reason,
+            **extra,
+            **{field.attname: getattr(instance, field.attname) for field in history.tracked_fields},
+        )
+
+    return version
 
 
 def write_event_versions(events: list[tuple[AgreementEvent, str]], *, user=None, reason: str = ""):
@@ -117,18 +126,9 @@ def write_event_versions(events: list[tuple[AgreementEvent, str]], *, user=None,
     """
     if not events:
         return
-    model = AgreementEvent.history.model
-    reason = reason[: model._meta.get_field("history_change_reason").max_length]
-    now = timezone.now()
-    versions = model.objects.bulk_create(
-        model(
-            history_date=now,
-            history_type=history_type,
-            history_user=user,
-            history_change_reason=reason,
-            **{field.attname: getattr(event, field.attname) for field in model.tracked_fields},
-        )
-        for event, history_type in events
+    version = _versioner(AgreementEvent, user, reason)
+    versions = AgreementEvent.history.model.objects.bulk_create(
+        version(event, history_type) for event, history_type in events
     )
     sources = collections.defaultdict(list)
     for row in AgreementEvent.sources.through.objects.filter(agreementevent__in=[event.pk for event, _ in events]):
